@@ -1,0 +1,264 @@
+"""The one place where the stages are chained and the loop over pairs and years lives.
+
+``run(config, out)`` reads and validates the panel, derives indicators, computes the
+subsystem indices and the coupling coordination of every configured pair, and writes the
+output folder atomically: everything goes to a temporary sibling folder that is moved to
+``out`` only when complete, so a failed run leaves nothing half-written.
+
+Example
+-------
+>>> import tempfile, pathlib, geocouple
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "run"
+>>> result = geocouple.run(None, out)          # the embedded Shanxi demo case
+>>> sorted(p.name for p in (out / "tables").iterdir())[:3]
+['coupling.csv', 'indicators.csv', 'indices.csv']
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .composite import CompositeResult, composite_indices
+from .config import Config, load_config
+from .coupling import coupling_coordination
+from .errors import GeocoupleWarning, InputError, OutputError
+from .panel import Panel, read_panel
+
+SYNTHETIC_COLUMN = "synthetic_demo_data"
+SYNTHETIC_NOTE = "SYNTHETIC DEMO DATA: generated for demonstration, not real statistics"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run produced: the folder, the main tables and the run record."""
+
+    out: Path
+    indices: pd.DataFrame = field(repr=False)
+    coupling: pd.DataFrame = field(repr=False)
+    weights: pd.DataFrame = field(repr=False)
+    record: dict = field(repr=False)
+
+    def __repr__(self) -> str:
+        flag = ", SYNTHETIC demo data" if self.record["data"]["synthetic"] else ""
+        return f"RunResult(out={str(self.out)!r}, {len(self.coupling)} coupling rows{flag})"
+
+
+class _Timer:
+    def __init__(self, progress) -> None:
+        self.timings, self.progress = {}, progress
+
+    @contextmanager
+    def step(self, name: str):
+        if self.progress:
+            self.progress(f"{name} ...")
+        start = time.perf_counter()
+        yield
+        self.timings[name] = round(time.perf_counter() - start, 4)
+
+
+def load_panel(config: Config) -> Panel:
+    """Read the configured panel with the columns the indicator system needs."""
+    d = config.data
+    return read_panel(
+        d.path,
+        id=d.id,
+        year=d.year,
+        columns=config.system.raw_columns(),
+        encoding=d.encoding,
+        sheet=d.sheet,
+        layout=d.layout,
+        missing=d.missing,
+        missing_ends=d.missing_ends,
+        years=d.years,
+    )
+
+
+def compute(config: Config, panel: Panel) -> tuple[pd.DataFrame, CompositeResult, pd.DataFrame]:
+    """Derived indicators, subsystem indices and coupling tables for a loaded panel."""
+    system = config.system.without(panel.source.dropped_indicators)
+    data = system.derive(panel.data, where=panel.where)
+    comp = composite_indices(data, system, config.weighting, config.scope, config.shift)
+    names = {s.key: (s.label_zh, s.label_en) for s in system.subsystems}
+    frames = []
+    for pair in config.coupling.pairs:
+        res = coupling_coordination(
+            comp.indices[list(pair)],
+            model=config.coupling.model,
+            alpha=config.coupling.alpha,
+            grades=config.coupling.grades,
+            c_stages=config.coupling.c_stages,
+            relative=config.coupling.relative,
+            names=names,
+        )
+        frame = res.to_frame()
+        u = comp.indices[list(pair)].rename(columns={k: f"U{i + 1}" for i, k in enumerate(pair)})
+        frame = pd.concat([u, frame], axis=1)
+        frame.insert(0, "pair", "-".join(pair))
+        frames.append(frame)
+    used = [c for s in system.subsystems for c in s.columns]
+    indicators = data[list(dict.fromkeys([*panel.data.columns, *used]))]
+    return indicators, comp, pd.concat(frames)
+
+
+def _with_labels(frame: pd.DataFrame, panel: Panel, config: Config, synthetic: bool) -> pd.DataFrame:
+    """Flatten the (id, year) index to columns and add the unit names and the demo flag."""
+    out = frame.reset_index()
+    names = [c for c in (config.data.name_zh, config.data.name_en) if c and c in panel.labels.columns]
+    if not names:
+        names = [c for c in ("name_zh", "name_en", "name") if c in panel.labels.columns]
+    for pos, col in enumerate(names):
+        out.insert(1 + pos, col, out[panel.id_name].map(panel.labels[col]))
+    if "pair" in out.columns:
+        out.insert(0, "pair", out.pop("pair"))
+    if synthetic:
+        out.insert(0, SYNTHETIC_COLUMN, "yes")
+    return out
+
+
+def _versions() -> dict:
+    out = {"python": platform.python_version(), "geocouple": __version__}
+    for pkg in ("numpy", "pandas"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:  # pragma: no cover
+            out[pkg] = None
+    return out
+
+
+def _prepare_out(out: Path, force: bool) -> Path:
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: the output needs to be a folder; a file exists there")
+    if out.exists() and any(out.iterdir()) and not force:
+        raise OutputError(f"{out}: the output folder is not empty; choose another or pass --force to replace it")
+    parent = out.parent if out.parent != Path("") else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"{parent}: cannot write the output folder here ({exc.strerror})") from None
+
+
+def _publish(tmp: Path, out: Path) -> None:
+    if out.exists():
+        shutil.rmtree(out)
+    tmp.rename(out)
+
+
+def run(config=None, out="geocouple-out", force: bool = False, data=None, progress=None) -> RunResult:
+    """Run the whole pipeline and write the output folder.
+
+    Parameters
+    ----------
+    config : Config, path, shipped name or None
+        None runs the embedded Shanxi demo case.
+    out : path
+        Output folder; must be absent or empty unless ``force``.
+    force : bool
+        Replace a non-empty ``out``.
+    data : path, optional
+        Run the configuration on another data file (same columns).
+    progress : callable, optional
+        Called with a short message at the start of each step.
+    """
+    config = config if isinstance(config, Config) else load_config(config)
+    if data is not None:
+        config = config.with_data(data)
+    out = Path(out).expanduser()
+    tmp = _prepare_out(out, force)
+    timer = _Timer(progress)
+    started = datetime.now(UTC)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", GeocoupleWarning)
+            with timer.step("read panel"):
+                panel = load_panel(config)
+            with timer.step("indices and coupling"):
+                indicators, comp, coupling = compute(config, panel)
+        notes = [str(w.message) for w in caught if issubclass(w.category, GeocoupleWarning)]
+        for w in caught:
+            if not issubclass(w.category, GeocoupleWarning):
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        synthetic = config.data.synthetic
+        tables = {
+            "weights": comp.weights.to_frame(),
+            "indicators": _with_labels(indicators, panel, config, synthetic),
+            "indices": _with_labels(comp.indices, panel, config, synthetic),
+            "coupling": _with_labels(coupling, panel, config, synthetic),
+        }
+        if synthetic:
+            tables["weights"].insert(0, SYNTHETIC_COLUMN, "yes")
+        with timer.step("write tables"):
+            (tmp / "tables").mkdir()
+            for name, frame in tables.items():
+                frame.to_csv(tmp / "tables" / f"{name}.csv", index=False, encoding="utf-8")
+        record = _record(config, panel, comp, timer.timings, notes, started)
+        (tmp / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        _publish(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return RunResult(out, tables["indices"], tables["coupling"], tables["weights"], record)
+
+
+def _record(config: Config, panel: Panel, comp: CompositeResult, timings: dict, notes: list, started) -> dict:
+    synthetic = config.data.synthetic
+    provenance = config.data.provenance or ("; ".join(panel.source.notes) if panel.source.notes else "user data")
+    return {
+        "geocouple": __version__,
+        "created": started.isoformat(timespec="seconds"),
+        "command": " ".join(sys.argv) if sys.argv and sys.argv[0] else None,
+        "seed": config.seed,
+        "data": {
+            "synthetic": synthetic,
+            "provenance": (SYNTHETIC_NOTE + ". " + provenance) if synthetic else provenance,
+            "units": len(panel.ids),
+            "years": panel.years,
+            **panel.source.to_dict(),
+        },
+        "parameters": {**comp.params, "coupling": config.to_dict()["coupling"]},
+        "config": config.to_dict(),
+        "warnings": notes,
+        "versions": _versions(),
+        "timings_s": timings,
+        "outputs": [
+            "run.json",
+            "tables/weights.csv",
+            "tables/indicators.csv",
+            "tables/indices.csv",
+            "tables/coupling.csv",
+        ],
+    }
+
+
+def validate(config) -> dict:
+    """Load the config and the data and compute everything without writing; return a summary."""
+    config = config if isinstance(config, Config) else load_config(config)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", GeocoupleWarning)
+        panel = load_panel(config)
+        _, comp, coupling = compute(config, panel)
+    if coupling.empty:
+        raise InputError(f"{config.source}: the run produces no coupling rows")
+    return {
+        "config": config.source,
+        "data": str(config.data.path),
+        "units": len(panel.ids),
+        "years": panel.years,
+        "subsystems": list(comp.indices.columns),
+        "pairs": ["-".join(p) for p in config.coupling.pairs],
+        "warnings": [str(w.message) for w in caught],
+    }
