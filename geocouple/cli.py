@@ -32,7 +32,10 @@ def _stderr(message: str) -> None:
 def _cmd_run(args) -> int:
     from .pipeline import run
 
-    progress = None if args.quiet else (lambda msg: _stderr(f"geocouple: {msg}"))
+    # progress lines only on a terminal (or with --verbose): a failed run in a script or CI
+    # then prints exactly one line on stderr
+    show = not args.quiet and (args.verbose or sys.stderr.isatty())
+    progress = (lambda msg: _stderr(f"geocouple: {msg}")) if show else None
     result = run(args.config, args.out, force=args.force, data=args.data, progress=progress)
     rec = result.record
     if not args.quiet:
@@ -78,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", required=True, help="output folder (absent or empty)")
     p.add_argument("--data", help="run the config on this data file instead of its [data] path")
     p.add_argument("--force", action="store_true", help="replace a non-empty output folder")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress messages, notes or warnings")
+    p.add_argument("-v", "--verbose", action="store_true", help="progress messages even when stderr is not a terminal")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("validate", help="check a config and its data without writing anything")

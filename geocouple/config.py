@@ -239,7 +239,7 @@ def _coupling(values: dict, system: IndicatorSystem | None, problems: _Problems)
     keys = [s.key for s in system.subsystems] if system else []
     pairs = values["pairs"]
     if pairs is None:
-        pairs = [keys]
+        pairs = [keys] if keys else []
     clean = []
     for i, pair in enumerate(pairs):
         if not isinstance(pair, list) or len(pair) < 2:

@@ -25,7 +25,7 @@ Example
 >>> U = pd.DataFrame({"milieu": [0.2, 0.6], "industry": [0.2, 0.3]}, index=["A", "B"])
 >>> res = geocouple.coupling_coordination(U)
 >>> res.to_frame()[["C", "T", "D"]].round(4).to_numpy().tolist()
-[[1.0, 0.2, 0.4472], [0.9428, 0.45, 0.6513]]
+[[1.0, 0.2, 0.4472], [0.9428, 0.45, 0.6514]]
 """
 
 from __future__ import annotations
@@ -56,9 +56,9 @@ def _c_wang(u: np.ndarray) -> np.ndarray:
 
 
 def _c_fan(u: np.ndarray) -> np.ndarray:
-    n = u.shape[1]
-    s1, s2 = u.sum(axis=1), (u**2).sum(axis=1)
-    return 1.0 - 2.0 * np.sqrt(np.clip(n * s2 - s1**2, 0.0, None) / n**2)
+    # n sum U^2 - (sum U)^2 = n sum (U - mean)^2: the centred form is exact for equal U
+    centred = u - u.mean(axis=1, keepdims=True)
+    return 1.0 - 2.0 * np.sqrt((centred**2).sum(axis=1) / u.shape[1])
 
 
 MODELS = {"standard": _c_standard, "wang": _c_wang, "fan": _c_fan}
@@ -100,7 +100,7 @@ class RelativeRule:
         if self.mode == "difference":
             d = u1 - u2
             return np.where(d > self.tol, 1, np.where(d < -self.tol, -1, 0))
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(all="ignore"):
             e = u1 / u2
         return np.where(np.isnan(e), 0, np.where(e > self.upper, 1, np.where(e <= self.lower, -1, 0)))
 
@@ -260,7 +260,7 @@ def coupling_coordination(
         first = U.columns[0]
         zh, en = (names or {}).get(first, (str(first), str(first)))
         labels = type_labels(zh, en)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(all="ignore"):
             e = u[:, 0] / u[:, 1]
         kind = rule.classify(u[:, 0], u[:, 1])
         out["E"] = e

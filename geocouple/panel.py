@@ -432,7 +432,7 @@ def apply_missing_policy(panel: Panel, policy: str, ends: str = "error") -> Pane
         return panel
     path = panel.source.path
     if policy == "error":
-        where = [f"{panel.rows.get((u, y), '')} column {c!r} (id {u}, year {y})".strip() for u, y, c in cells]
+        where = [f"{panel.where((u, y))} column {c!r}" for u, y, c in cells]
         raise InputError(
             f"{path}: {len(cells)} missing value(s): {listing(where, 5)}; fill them, or choose a "
             f"missing-value policy (drop_indicator, interpolate)"

@@ -16,8 +16,8 @@ Rationalisation (smaller is more rational)
 
 Example
 -------
->>> round(float(theil([20, 40, 40], [50, 25, 25])), 6)
-0.192226
+>>> round(float(theil(20, 40, 40, 50, 25, 25)[0]), 6)
+0.192745
 """
 
 from __future__ import annotations
