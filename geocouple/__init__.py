@@ -13,6 +13,7 @@ Example
 
 __version__ = "0.1.0"
 
+from .boundaries import attach, load_boundaries, match_ids, normalize_name
 from .composite import CompositeResult, composite_indices
 from .config import Config, load_config
 from .coupling import CouplingResult, RelativeRule, coupling_coordination, coupling_degree
@@ -44,6 +45,7 @@ __all__ = [
     "Shift",
     "Subsystem",
     "__version__",
+    "attach",
     "available_grades",
     "composite_indices",
     "compute_weights",
@@ -51,9 +53,12 @@ __all__ = [
     "coupling_degree",
     "deviation",
     "hierarchy",
+    "load_boundaries",
     "load_config",
     "load_grades",
+    "match_ids",
     "minmax",
+    "normalize_name",
     "rationalization_score",
     "read_panel",
     "run",

@@ -97,7 +97,8 @@ def composite_indices(
             msg += "; its fixed weight still applies" if fixed else " and gets weight 0"
             warnings.warn(msg, GeocoupleWarning, stacklevel=2)
             notes.append(msg)
-        indices[sub.key] = norm.frame @ w
+        # a weighted mean of values in [shift(0), shift(1)]; clip the last-bit rounding of sum(w) = 1
+        indices[sub.key] = (norm.frame @ w).clip(shift.apply(0.0), shift.apply(1.0))
         normalized[sub.key] = norm
         for ind in sub.indicators:
             rows.append(

@@ -52,6 +52,14 @@ SCHEMA = {
         "name_zh": (str, ""),
         "name_en": (str, ""),
     },
+    "boundaries": {
+        "source": (str, "shanxi"),
+        "id_field": (str, ""),
+        "layer": ((str, int), None),
+        "match": (str, "auto"),
+        "crs": (str, ""),
+        "encoding": (str, ""),
+    },
     "normalization": {"scope": (str, "pooled"), "shift": ((str, float, int, list, dict), "interval:0.001,1")},
     "weighting": {"method": (str, "entropy")},
     "coupling": {
@@ -87,6 +95,29 @@ class DataConfig:
 
 
 @dataclass(frozen=True)
+class BoundaryConfig:
+    """Where the polygons come from: ``shanxi`` (embedded), ``china:<province>``, a path, or ``none``."""
+
+    source: str = "shanxi"
+    id_field: str | None = None
+    layer: str | int | None = None
+    match: str = "auto"
+    crs: str | None = None
+    encoding: str | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.source.lower() != "none"
+
+    def load(self):
+        from .boundaries import load_boundaries
+
+        return load_boundaries(
+            self.source, id_field=self.id_field, layer=self.layer, crs=self.crs, encoding=self.encoding
+        )
+
+
+@dataclass(frozen=True)
 class CouplingConfig:
     model: str = "standard"
     pairs: tuple[tuple[str, ...], ...] = ()
@@ -101,6 +132,7 @@ class Config:
     data: DataConfig
     system: IndicatorSystem
     coupling: CouplingConfig
+    boundaries: BoundaryConfig = field(default_factory=BoundaryConfig)
     scope: str = "pooled"
     shift: Shift = field(default_factory=Shift)
     weighting: str = "entropy"
@@ -134,6 +166,7 @@ class Config:
                 }
                 for s in self.system.subsystems
             ],
+            "boundaries": asdict(self.boundaries),
             "normalization": {"scope": self.scope, "shift": str(self.shift)},
             "weighting": {"method": self.weighting},
             "coupling": {
@@ -303,6 +336,36 @@ def _data(values: dict, base: Path, problems: _Problems) -> DataConfig:
     return DataConfig(path=path, encoding=encoding, years=tuple(years) if years else None, **fields)
 
 
+def _boundaries(values: dict, base: Path, problems: _Problems) -> BoundaryConfig:
+    _choice(problems, "[boundaries] match", values["match"], ["auto", "code", "name"])
+    source = values["source"].strip() or "shanxi"
+    if source.lower() not in ("shanxi", "none") and not source.startswith("china:"):
+        path = Path(source) if Path(source).is_absolute() else (base / source).resolve()
+        if not path.exists():
+            problems.add(
+                "[boundaries] source",
+                f'boundary file {str(path)!r} not found (or use "shanxi", "china:<province>", "none")',
+            )
+        source = str(path)
+    if values["crs"]:
+        try:
+            from pyproj import CRS
+
+            CRS.from_user_input(values["crs"])
+        except Exception:
+            problems.add(
+                "[boundaries] crs", f'not a CRS pyproj understands; {values["crs"]!r} was given (try "EPSG:4326")'
+            )
+    return BoundaryConfig(
+        source=source,
+        id_field=values["id_field"] or None,
+        layer=values["layer"],
+        match=values["match"],
+        crs=values["crs"] or None,
+        encoding=values["encoding"] or None,
+    )
+
+
 def config_from_dict(raw: dict, base: Path | str = ".", source: str = "<dict>") -> Config:
     """Validate a parsed TOML mapping; raise one ConfigError listing every problem."""
     problems = _Problems(source)
@@ -311,6 +374,7 @@ def config_from_dict(raw: dict, base: Path | str = ".", source: str = "<dict>") 
         if name in raw and not isinstance(raw[name], kind):
             problems.add(name, f"needs to be a {'table' if kind is dict else 'list of tables'}")
     data = _data(_section(raw, "data", problems), Path(base), problems)
+    bounds = _boundaries(_section(raw, "boundaries", problems), Path(base), problems)
     norm = _section(raw, "normalization", problems)
     _choice(problems, "[normalization] scope", norm["scope"], list(SCOPES))
     shift = problems.guard("[normalization] shift", Shift.parse, norm["shift"]) or Shift()
@@ -323,6 +387,7 @@ def config_from_dict(raw: dict, base: Path | str = ".", source: str = "<dict>") 
         data=data,
         system=system,
         coupling=coupling,
+        boundaries=bounds,
         scope=norm["scope"],
         shift=shift,
         weighting=method,

@@ -38,6 +38,8 @@ import pandas as pd
 from .errors import ConfigError, InputError
 from .grades import GradeTable, load_grades
 
+_TOL = 1e-9  # rounding slack accepted (and clipped) at the ends of [0, 1]
+
 
 def _c_standard(u: np.ndarray) -> np.ndarray:
     n = u.shape[1]
@@ -173,13 +175,13 @@ def _check_U(U) -> pd.DataFrame:
         raise ConfigError(f"coupling needs at least two subsystems (columns of U); {U.shape[1]} was given")
     values = U.apply(pd.to_numeric, errors="coerce")
     for col in U.columns:
-        bad = values[col].isna() | (values[col] < 0) | (values[col] > 1)
+        bad = values[col].isna() | (values[col] < -_TOL) | (values[col] > 1 + _TOL)
         if bad.any():
             row = U.index[bad.to_numpy()][0]
             raise InputError(
                 f"U column {col!r}, row {row!r}: a number in [0, 1] is needed; {U.loc[row, col]!r} was given instead"
             )
-    return values.astype(float)
+    return values.astype(float).clip(0.0, 1.0)
 
 
 def _check_alpha(alpha, columns) -> np.ndarray:

@@ -24,7 +24,7 @@ import tempfile
 import time
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -36,6 +36,7 @@ from .composite import CompositeResult, composite_indices
 from .config import Config, load_config
 from .coupling import coupling_coordination
 from .errors import GeocoupleWarning, InputError, OutputError
+from .export import write_csv, write_gpkg
 from .panel import Panel, read_panel
 
 SYNTHETIC_COLUMN = "synthetic_demo_data"
@@ -112,6 +113,29 @@ def compute(config: Config, panel: Panel) -> tuple[pd.DataFrame, CompositeResult
     used = [c for s in system.subsystems for c in s.columns]
     indicators = data[list(dict.fromkeys([*panel.data.columns, *used]))]
     return indicators, comp, pd.concat(frames)
+
+
+def wide(frame: pd.DataFrame) -> pd.DataFrame:
+    """(id, year)-indexed rows -> one row per unit with ``column_year`` columns."""
+    out = frame.unstack(level=-1)
+    out.columns = [f"{col}_{year}" for col, year in out.columns]
+    return out
+
+
+def gis_layers(config: Config, panel: Panel, comp: CompositeResult, coupling: pd.DataFrame, boundaries) -> dict:
+    """Results joined to the polygons: one layer per result family, one row per unit."""
+    from .boundaries import attach
+
+    tables = {"indices": wide(comp.indices)}
+    for pair, frame in coupling.groupby("pair", sort=False):
+        tables[f"coupling_{pair}"] = wide(frame.drop(columns="pair"))
+    layers = {}
+    for name, table in tables.items():
+        gdf = attach(table, boundaries, by=config.boundaries.match)
+        if config.data.synthetic:
+            gdf.insert(0, SYNTHETIC_COLUMN, "yes")
+        layers[name] = gdf
+    return layers
 
 
 def _with_labels(frame: pd.DataFrame, panel: Panel, config: Config, synthetic: bool) -> pd.DataFrame:
@@ -201,11 +225,18 @@ def run(config=None, out="geocouple-out", force: bool = False, data=None, progre
         }
         if synthetic:
             tables["weights"].insert(0, SYNTHETIC_COLUMN, "yes")
-        with timer.step("write tables"):
-            (tmp / "tables").mkdir()
+        boundaries, outputs = None, [f"tables/{name}.csv" for name in tables]
+        if config.boundaries.enabled:
+            with timer.step("attach to boundaries"):
+                boundaries = config.boundaries.load()
+                layers = gis_layers(config, panel, comp, coupling, boundaries)
+        with timer.step("write outputs"):
             for name, frame in tables.items():
-                frame.to_csv(tmp / "tables" / f"{name}.csv", index=False, encoding="utf-8")
-        record = _record(config, panel, comp, timer.timings, notes, started)
+                write_csv(frame, tmp / "tables" / f"{name}.csv")
+            if boundaries is not None:
+                names = write_gpkg(layers, tmp / "gis" / "geocouple.gpkg")
+                outputs += [f"gis/geocouple.gpkg:{n}" for n in names]
+        record = _record(config, panel, comp, timer.timings, notes, started, outputs, boundaries)
         (tmp / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         _publish(tmp, out)
     except BaseException:
@@ -214,7 +245,24 @@ def run(config=None, out="geocouple-out", force: bool = False, data=None, progre
     return RunResult(out, tables["indices"], tables["coupling"], tables["weights"], record)
 
 
-def _record(config: Config, panel: Panel, comp: CompositeResult, timings: dict, notes: list, started) -> dict:
+def _boundary_record(config: Config, boundaries) -> dict | None:
+    if boundaries is None:
+        return None
+    from .boundaries import projected_crs
+
+    crs = projected_crs(boundaries) if boundaries.crs is not None else None
+    return {
+        **asdict(config.boundaries),
+        "layer_source": boundaries.attrs.get("source"),
+        "features": len(boundaries),
+        "layer_crs": boundaries.crs.to_string() if boundaries.crs is not None else None,
+        "projected_crs": str(crs) if crs is not None else None,
+    }
+
+
+def _record(
+    config: Config, panel: Panel, comp: CompositeResult, timings: dict, notes: list, started, outputs, boundaries
+) -> dict:
     synthetic = config.data.synthetic
     provenance = config.data.provenance or ("; ".join(panel.source.notes) if panel.source.notes else "user data")
     return {
@@ -234,13 +282,8 @@ def _record(config: Config, panel: Panel, comp: CompositeResult, timings: dict, 
         "warnings": notes,
         "versions": _versions(),
         "timings_s": timings,
-        "outputs": [
-            "run.json",
-            "tables/weights.csv",
-            "tables/indicators.csv",
-            "tables/indices.csv",
-            "tables/coupling.csv",
-        ],
+        "boundaries": _boundary_record(config, boundaries),
+        "outputs": ["run.json", *outputs],
     }
 
 
@@ -251,6 +294,8 @@ def validate(config) -> dict:
         warnings.simplefilter("always", GeocoupleWarning)
         panel = load_panel(config)
         _, comp, coupling = compute(config, panel)
+        if config.boundaries.enabled:
+            gis_layers(config, panel, comp, coupling, config.boundaries.load())
     if coupling.empty:
         raise InputError(f"{config.source}: the run produces no coupling rows")
     return {

@@ -22,6 +22,7 @@ def demo(tmp_path_factory):
 def test_output_folder(demo):
     files = sorted(str(p.relative_to(demo.out)) for p in demo.out.rglob("*") if p.is_file())
     assert files == [
+        "gis/geocouple.gpkg",
         "run.json",
         "tables/coupling.csv",
         "tables/indicators.csv",
