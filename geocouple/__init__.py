@@ -22,6 +22,19 @@ from .grades import GradeTable, available_grades, load_grades
 from .normalize import Shift, minmax
 from .panel import Panel, read_panel
 from .pipeline import RunResult, run
+from .spatial import (
+    SpatialGraph,
+    bivariate_moran,
+    build_graph,
+    differential_moran,
+    geary,
+    getis_ord,
+    local_bivariate_moran,
+    local_differential_moran,
+    local_g,
+    local_moran,
+    moran,
+)
 from .structure import deviation, hierarchy, rationalization_score, theil, ts, vector_angle
 from .system import Indicator, IndicatorSystem, Subsystem
 from .weighting import WEIGHTINGS, compute_weights
@@ -43,21 +56,32 @@ __all__ = [
     "RelativeRule",
     "RunResult",
     "Shift",
+    "SpatialGraph",
     "Subsystem",
     "__version__",
     "attach",
     "available_grades",
+    "bivariate_moran",
+    "build_graph",
     "composite_indices",
     "compute_weights",
     "coupling_coordination",
     "coupling_degree",
     "deviation",
+    "differential_moran",
+    "geary",
+    "getis_ord",
     "hierarchy",
     "load_boundaries",
     "load_config",
     "load_grades",
+    "local_bivariate_moran",
+    "local_differential_moran",
+    "local_g",
+    "local_moran",
     "match_ids",
     "minmax",
+    "moran",
     "normalize_name",
     "rationalization_score",
     "read_panel",

@@ -122,7 +122,7 @@ def _polygonal(geom):
     return shapely.union_all(parts) if parts else None
 
 
-def _read_user(path, id_field, layer, crs, encoding):
+def _read_user(path, id_field, layer, crs, encoding, require_id=True):
     import geopandas as gpd
     from pyogrio.errors import DataLayerError, DataSourceError
 
@@ -143,6 +143,10 @@ def _read_user(path, id_field, layer, crs, encoding):
         raise InputError(f"{path}: polygons are needed; the layer has {', '.join(kinds)} features")
     if id_field is None:
         id_field = next((c for c in ("adcode", "code", "id", "ID", "GEOID") if c in gdf.columns), None)
+        if id_field is None and not require_id:
+            gdf.index = pd.RangeIndex(len(gdf), name="fid")
+            gdf.attrs.update(source=str(path))
+            return _repair(gdf, str(path))
         if id_field is None:
             raise InputError(
                 f"{path}: no id field given and none of adcode, code, id found; fields are {listing(gdf.columns[:-1], 12)}"
@@ -167,7 +171,15 @@ def _read_user(path, id_field, layer, crs, encoding):
     return _repair(gdf, str(path))
 
 
-def load_boundaries(source=None, *, id_field: str | None = None, layer=None, crs=None, encoding: str | None = None):
+def load_boundaries(
+    source=None,
+    *,
+    id_field: str | None = None,
+    layer=None,
+    crs=None,
+    encoding: str | None = None,
+    require_id: bool = True,
+):
     """Load polygons as a GeoDataFrame indexed by unit id.
 
     Parameters
@@ -186,12 +198,14 @@ def load_boundaries(source=None, *, id_field: str | None = None, layer=None, crs
         CRS to assign to a layer that has none (contiguity needs none; distances do).
     encoding : str, optional
         Attribute encoding of a Shapefile without a .cpg file (e.g. "gbk").
+    require_id : bool
+        Without an id field, fail (default) or number the features 0, 1, ... (``fid``).
     """
     if source is None or str(source).lower() == "shanxi":
         return _read_embedded()
     if str(source).startswith("china:"):
         return load_china_prefectures(str(source)[6:])
-    return _read_user(source, id_field, layer, crs, encoding)
+    return _read_user(source, id_field, layer, crs, encoding, require_id)
 
 
 def load_china_prefectures(province):

@@ -69,6 +69,160 @@ def _cmd_validate(args) -> int:
     return 0
 
 
+def _read_layer(args):
+    """The vector file of a spatial command and the values of its column(s), aligned."""
+    import pandas as pd
+
+    from .boundaries import load_boundaries
+    from .errors import InputError
+
+    gdf = load_boundaries(args.file, id_field=args.id_field, layer=args.layer, require_id=False)
+
+    def column(name):
+        if name not in gdf.columns:
+            import difflib
+
+            close = difflib.get_close_matches(name, [str(c) for c in gdf.columns], n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise InputError(
+                f"{args.file}: column {name!r} not found{hint} (fields are: {', '.join(map(str, gdf.columns[:-1]))})"
+            )
+        values = pd.to_numeric(gdf[name], errors="coerce")
+        bad = values.isna()
+        if bad.any():
+            uid = gdf.index[bad.to_numpy()][0]
+            raise InputError(
+                f"{args.file}: column {name!r}, feature {gdf.index.name or 'fid'} {uid}: a number is needed; "
+                f"{gdf.loc[uid, name]!r} was given instead ({int(bad.sum())} such feature(s))"
+            )
+        return values.rename(name)
+
+    return gdf, column(args.column), (column(args.y) if getattr(args, "y", None) else None)
+
+
+def _graph(args, gdf):
+    from .spatial import build_graph
+
+    return build_graph(gdf, args.weights, transform=args.transform)
+
+
+def _permutations(text: str):
+    from .spatial.inference import check_permutations
+
+    return check_permutations(text)
+
+
+def _cmd_global(args) -> int:
+    from . import spatial
+
+    gdf, x, y = _read_layer(args)
+    graph = _graph(args, gdf)
+    opts = {
+        "permutations": _permutations(args.permutations),
+        "seed": args.seed,
+        "alternative": args.alternative,
+        "exact_max": args.exact_max,
+    }
+    if args.command == "moran":
+        res = spatial.bivariate_moran(x, y, graph, **opts) if y is not None else spatial.moran(x, graph, **opts)
+    elif args.command == "geary":
+        res = spatial.geary(x, graph, **opts)
+    else:
+        res = spatial.getis_ord(x, graph, **opts)
+    out = res.to_dict()
+    out.update(file=str(args.file), graph=graph.summary())
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    key = next(k for k in ("I", "C", "G") if k in out)
+    print(
+        f"{res.statistic} of {args.column}{' with lag of ' + args.y if y is not None else ''}: {key} = {out[key]:.6f} (expected {out['expected_' + key]:.6f}), n = {out['n']}"
+    )
+    for kind in ("norm", "rand", "sim"):
+        if out[f"p_{kind}"] is not None:
+            z = out[f"z_{kind}"]
+            print(f"  {kind:>4}: z = {z:.4f}  p = {out[f'p_{kind}']:.6g}  ({args.alternative})")
+    print(
+        f"  inference: {res.method}; weights {graph.spec} ({graph.transform}), k {graph.summary()['k_min']}-{graph.summary()['k_max']}; seed {args.seed}"
+    )
+    return 0
+
+
+def _cmd_lisa(args) -> int:
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from . import spatial
+    from .errors import OutputError
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise OutputError(f"{out}: exists; pass --force to replace it")
+    gdf, x, y = _read_layer(args)
+    graph = _graph(args, gdf)
+    opts = {
+        "permutations": _permutations(args.permutations),
+        "seed": args.seed,
+        "alternative": args.alternative,
+        "exact_max": args.exact_max,
+    }
+    if args.statistic == "moran":
+        res = (
+            spatial.local_bivariate_moran(x, y, graph, **opts)
+            if y is not None
+            else spatial.local_moran(x, graph, **opts)
+        )
+    else:
+        res = spatial.local_g(x, graph, star=args.statistic == "gstar", **opts)
+    table = res.to_frame(cutoffs=(args.alpha,))
+    layer = gdf.copy()
+    stat_col = "Ii" if "Ii" in table.columns else "Gi"
+    for col in [stat_col, "quadrant", "z_norm", "z_sim", "p_sim", "p_fdr", "p_bonf", "k", "p_min", "inference"]:
+        if col in table.columns:
+            layer[col] = table[col].to_numpy()
+    adjusted = res.clusters(args.alpha, adjust=None if args.adjust == "none" else args.adjust)
+    layer["cluster"] = adjusted.to_numpy()
+    if not out.parent.exists():
+        raise OutputError(f"{out.parent}: the output folder does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=out.suffix or ".gpkg", dir=out.parent)
+    os.close(fd)
+    os.unlink(tmp)
+    try:
+        from .export import layer_name
+
+        layer.reset_index().to_file(tmp, layer=layer_name(out.stem) or "lisa", engine="pyogrio")
+        if out.exists():
+            out.unlink()
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    counts = layer["cluster"].value_counts().to_dict()
+    if not args.quiet:
+        _stderr(
+            f"geocouple: wrote {out} ({len(layer)} features; clusters at {args.alpha:g}: {counts}; inference {res.method.value_counts().to_dict()})"
+        )
+    return 0
+
+
+def _spatial_options(p) -> None:
+    from .spatial.inference import ALTERNATIVES, EXACT_MAX
+
+    p.add_argument("file", help="any vector file GDAL reads (GeoPackage, Shapefile, GeoJSON, ...)")
+    p.add_argument("--column", required=True, help="the variable")
+    p.add_argument("--id-field", help="field with unit ids (default: adcode, code or id if present)")
+    p.add_argument("--layer", help="layer of a multi-layer file")
+    p.add_argument("--weights", default="queen", help="queen (default), rook, knn:K, distance:D (km), kernel[:D]")
+    p.add_argument("--transform", choices=["r", "b"], default="r", help="row-standardised (default) or binary")
+    p.add_argument("--permutations", default="999", help="Monte Carlo draws, or 'exact' (default 999)")
+    p.add_argument(
+        "--exact-max", type=int, default=EXACT_MAX, help="enumerate exactly up to this many configurations (0: never)"
+    )
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--alternative", choices=ALTERNATIVES, default="two-sided")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="geocouple", description="Coupling coordination, spatial statistics and maps for regional panels."
@@ -89,6 +243,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("config", help="TOML config file, or shanxi-demo / shanxi-real")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=_cmd_validate)
+
+    for name, text in (
+        ("moran", "global Moran's I (or bivariate with --y)"),
+        ("geary", "Geary's C"),
+        ("getis-ord", "global Getis-Ord G"),
+    ):
+        p = sub.add_parser(name, help=f"{text} of a column of a vector file")
+        _spatial_options(p)
+        if name == "moran":
+            p.add_argument("--y", help="second column: bivariate Moran of COLUMN with the spatial lag of Y")
+        p.add_argument("--json", action="store_true", help="print one JSON object")
+        p.set_defaults(func=_cmd_global)
+
+    p = sub.add_parser("lisa", help="local statistics of a column, written with the features to a GeoPackage")
+    _spatial_options(p)
+    p.add_argument("-o", "--out", required=True, help="output file (.gpkg; .shp and .geojson work too)")
+    p.add_argument("--y", help="second column: bivariate LISA of COLUMN with the lag of Y")
+    p.add_argument("--statistic", choices=["moran", "g", "gstar"], default="moran")
+    p.add_argument("--alpha", type=float, default=0.05, help="cutoff for the cluster label (default 0.05)")
+    p.add_argument(
+        "--adjust", choices=["none", "fdr", "bonferroni"], default="none", help="p adjustment for the cluster label"
+    )
+    p.add_argument("--force", action="store_true", help="replace an existing output file")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=_cmd_lisa)
     return parser
 
 

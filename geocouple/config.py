@@ -60,6 +60,15 @@ SCHEMA = {
         "crs": (str, ""),
         "encoding": (str, ""),
     },
+    "spatial": {
+        "weights": (str, "queen"),
+        "transform": (str, "r"),
+        "permutations": ((int, str), 999),
+        "alternative": (str, "two-sided"),
+        "exact_max": (int, 10_000),
+        "cutoffs": (list, [0.1, 0.05, 0.01]),
+        "sensitivity": (list, ["queen", "rook", "knn:3", "knn:4"]),
+    },
     "normalization": {"scope": (str, "pooled"), "shift": ((str, float, int, list, dict), "interval:0.001,1")},
     "weighting": {"method": (str, "entropy")},
     "coupling": {
@@ -118,6 +127,27 @@ class BoundaryConfig:
 
 
 @dataclass(frozen=True)
+class SpatialConfig:
+    """Spatial graph and inference settings for the statistics of a run."""
+
+    weights: str = "queen"
+    transform: str = "r"
+    permutations: int | str = 999
+    alternative: str = "two-sided"
+    exact_max: int = 10_000
+    cutoffs: tuple[float, ...] = (0.1, 0.05, 0.01)
+    sensitivity: tuple[str, ...] = ("queen", "rook", "knn:3", "knn:4")
+
+    def options(self, seed: int) -> dict:
+        return {
+            "permutations": self.permutations,
+            "seed": seed,
+            "alternative": self.alternative,
+            "exact_max": self.exact_max,
+        }
+
+
+@dataclass(frozen=True)
 class CouplingConfig:
     model: str = "standard"
     pairs: tuple[tuple[str, ...], ...] = ()
@@ -133,6 +163,7 @@ class Config:
     system: IndicatorSystem
     coupling: CouplingConfig
     boundaries: BoundaryConfig = field(default_factory=BoundaryConfig)
+    spatial: SpatialConfig = field(default_factory=SpatialConfig)
     scope: str = "pooled"
     shift: Shift = field(default_factory=Shift)
     weighting: str = "entropy"
@@ -167,6 +198,7 @@ class Config:
                 for s in self.system.subsystems
             ],
             "boundaries": asdict(self.boundaries),
+            "spatial": asdict(self.spatial),
             "normalization": {"scope": self.scope, "shift": str(self.shift)},
             "weighting": {"method": self.weighting},
             "coupling": {
@@ -366,6 +398,34 @@ def _boundaries(values: dict, base: Path, problems: _Problems) -> BoundaryConfig
     )
 
 
+def _spatial(values: dict, problems: _Problems) -> SpatialConfig:
+    from .spatial.graph import parse_spec
+    from .spatial.inference import ALTERNATIVES, check_permutations
+
+    for key in ("weights",):
+        problems.guard(f"[spatial] {key}", parse_spec, values[key])
+    for i, spec in enumerate(values["sensitivity"]):
+        problems.guard(f"[spatial] sensitivity[{i}]", parse_spec, spec)
+    _choice(problems, "[spatial] transform", values["transform"], ["r", "b"])
+    _choice(problems, "[spatial] alternative", values["alternative"], list(ALTERNATIVES))
+    perms = problems.guard("[spatial] permutations", check_permutations, values["permutations"])
+    cutoffs = values["cutoffs"]
+    if not all(isinstance(c, (int, float)) and 0 < c < 1 for c in cutoffs):
+        problems.add("[spatial] cutoffs", f"needs numbers between 0 and 1; {cutoffs!r} was given instead")
+        cutoffs = [0.1, 0.05, 0.01]
+    if values["exact_max"] < 0:
+        problems.add("[spatial] exact_max", "needs to be >= 0")
+    return SpatialConfig(
+        weights=values["weights"],
+        transform=values["transform"],
+        permutations=999 if perms is None else perms,
+        alternative=values["alternative"],
+        exact_max=max(0, values["exact_max"]),
+        cutoffs=tuple(float(c) for c in cutoffs),
+        sensitivity=tuple(str(s) for s in values["sensitivity"]),
+    )
+
+
 def config_from_dict(raw: dict, base: Path | str = ".", source: str = "<dict>") -> Config:
     """Validate a parsed TOML mapping; raise one ConfigError listing every problem."""
     problems = _Problems(source)
@@ -375,6 +435,7 @@ def config_from_dict(raw: dict, base: Path | str = ".", source: str = "<dict>") 
             problems.add(name, f"needs to be a {'table' if kind is dict else 'list of tables'}")
     data = _data(_section(raw, "data", problems), Path(base), problems)
     bounds = _boundaries(_section(raw, "boundaries", problems), Path(base), problems)
+    spatial = _spatial(_section(raw, "spatial", problems), problems)
     norm = _section(raw, "normalization", problems)
     _choice(problems, "[normalization] scope", norm["scope"], list(SCOPES))
     shift = problems.guard("[normalization] shift", Shift.parse, norm["shift"]) or Shift()
@@ -388,6 +449,7 @@ def config_from_dict(raw: dict, base: Path | str = ".", source: str = "<dict>") 
         system=system,
         coupling=coupling,
         boundaries=bounds,
+        spatial=spatial,
         scope=norm["scope"],
         shift=shift,
         weighting=method,

@@ -29,13 +29,14 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import __version__
 from .composite import CompositeResult, composite_indices
 from .config import Config, load_config
 from .coupling import coupling_coordination
-from .errors import GeocoupleWarning, InputError, OutputError
+from .errors import GeocoupleError, GeocoupleWarning, InputError, OutputError
 from .export import write_csv, write_gpkg
 from .panel import Panel, read_panel
 
@@ -138,6 +139,96 @@ def gis_layers(config: Config, panel: Panel, comp: CompositeResult, coupling: pd
     return layers
 
 
+def _label(variable: str, group: str, year) -> str:
+    return f"{variable}|{group}|{year}"
+
+
+def _unlabel(frame: pd.DataFrame, column: str = "column") -> pd.DataFrame:
+    parts = frame[column].str.split("|", expand=True)
+    out = frame.drop(columns=[column])
+    out.insert(0, "year", parts[2].astype(int).to_numpy())
+    out.insert(0, "group", parts[1].to_numpy())
+    out.insert(0, "variable", parts[0].to_numpy())
+    return out
+
+
+def analysis_variables(
+    comp: CompositeResult, coupling: pd.DataFrame, mapping: dict
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Variables for the spatial statistics, one column each, indexed by the layer's ids.
+
+    Returns (univariate variables: U of every subsystem, D and E of every pair, per year;
+    x and y of the bivariate statistics: U1 with the lag of U2 of every pair, per year).
+    """
+    cols, xs, ys = {}, {}, {}
+    for key in comp.indices.columns:
+        for year, series in comp.indices[key].groupby(level=-1):
+            cols[_label("U", key, year)] = series.droplevel(-1)
+    for (pair, year), frame in coupling.groupby(["pair", coupling.index.get_level_values(-1)]):
+        frame = frame.droplevel(-1)
+        cols[_label("D", pair, year)] = frame["D"]
+        if "E" in frame.columns and np.isfinite(frame["E"]).all():
+            cols[_label("E", pair, year)] = frame["E"]
+        xs[_label("U1xlagU2", pair, year)] = frame["U1"]
+        ys[_label("U1xlagU2", pair, year)] = frame["U2"]
+
+    def table(d):
+        out = pd.DataFrame(d)
+        out.index = out.index.map(mapping)
+        return out
+
+    return table(cols), table(xs), table(ys)
+
+
+def spatial_tables(config: Config, comp: CompositeResult, coupling: pd.DataFrame, boundaries, notes: list) -> dict:
+    """Global and local statistics of every variable, and their sensitivity to the weights."""
+    from .boundaries import match_ids
+    from .spatial import bivariate_moran, build_graph, local_bivariate_moran, local_moran, moran
+
+    sp = config.spatial
+    mapping = match_ids(comp.indices.index.get_level_values(0).unique(), boundaries, by=config.boundaries.match)
+    data, x, y = analysis_variables(comp, coupling, mapping)
+    graph = build_graph(boundaries, sp.weights, transform=sp.transform)
+    opts = sp.options(config.seed)
+    globals_ = [moran(data, graph, **opts).to_frame(), bivariate_moran(x, y, graph, **opts).to_frame()]
+    local = local_moran(data, graph, **opts)
+    local_bv = local_bivariate_moran(x, y, graph, **opts)
+    lisa = pd.concat(
+        [
+            local.to_frame(sp.cutoffs).assign(statistic="local_moran"),
+            local_bv.to_frame(sp.cutoffs).assign(statistic="local_bivariate_moran"),
+        ]
+    )
+    lisa = _unlabel(lisa.reset_index().rename(columns={lisa.index.name: "id"}))
+    lisa.insert(0, "statistic", lisa.pop("statistic"))
+    for pos, col in enumerate(c for c in ("name_zh", "name_en") if c in boundaries.columns):
+        lisa.insert(lisa.columns.get_loc("id") + 1 + pos, col, lisa["id"].map(boundaries[col]))
+    sens = []
+    for spec in sp.sensitivity:
+        try:
+            g = build_graph(boundaries, spec, transform=sp.transform)
+        except GeocoupleError as exc:
+            notes.append(f"sensitivity: weights {spec!r} skipped ({exc})")
+            continue
+        row = moran(data, g, **opts).to_frame()
+        sig = local_moran(data, g, **opts).p_sim_frame.le(0.05).sum()
+        row["lisa_significant_0.05"] = sig.reindex(row.index).to_numpy()
+        summary = g.summary()
+        row["k_min"], row["k_max"] = summary["k_min"], summary["k_max"]
+        sens.append(row)
+    tables = {
+        "moran_global": _unlabel(pd.concat(globals_).reset_index()),
+        "lisa": lisa,
+        "sensitivity": _unlabel(pd.concat(sens).reset_index()) if sens else pd.DataFrame(),
+    }
+    if graph.n < 30:
+        notes.append(
+            f"{graph.n} units: permutation inference is coarse; every unit's smallest attainable p is in "
+            f"lisa.csv (p_min), and corrected cutoffs are often unreachable"
+        )
+    return {"tables": tables, "graph": graph.summary()}
+
+
 def _with_labels(frame: pd.DataFrame, panel: Panel, config: Config, synthetic: bool) -> pd.DataFrame:
     """Flatten the (id, year) index to columns and add the unit names and the demo flag."""
     out = frame.reset_index()
@@ -153,9 +244,16 @@ def _with_labels(frame: pd.DataFrame, panel: Panel, config: Config, synthetic: b
     return out
 
 
+def _flag(frame: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
+    if synthetic and not frame.empty:
+        frame = frame.copy()
+        frame.insert(0, SYNTHETIC_COLUMN, "yes")
+    return frame
+
+
 def _versions() -> dict:
     out = {"python": platform.python_version(), "geocouple": __version__}
-    for pkg in ("numpy", "pandas"):
+    for pkg in ("numpy", "pandas", "scipy", "geopandas", "shapely", "pyogrio", "pyproj", "libpysal"):
         try:
             out[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:  # pragma: no cover
@@ -225,11 +323,19 @@ def run(config=None, out="geocouple-out", force: bool = False, data=None, progre
         }
         if synthetic:
             tables["weights"].insert(0, SYNTHETIC_COLUMN, "yes")
-        boundaries, outputs = None, [f"tables/{name}.csv" for name in tables]
+        boundaries, spatial = None, None
         if config.boundaries.enabled:
             with timer.step("attach to boundaries"):
                 boundaries = config.boundaries.load()
                 layers = gis_layers(config, panel, comp, coupling, boundaries)
+            with warnings.catch_warnings(record=True) as caught_spatial:
+                warnings.simplefilter("always", GeocoupleWarning)
+                with timer.step("spatial statistics"):
+                    spatial = spatial_tables(config, comp, coupling, boundaries, notes)
+            notes += [str(w.message) for w in caught_spatial if issubclass(w.category, GeocoupleWarning)]
+            for name, frame in spatial["tables"].items():
+                tables[name] = _flag(frame, synthetic)
+        outputs = [f"tables/{name}.csv" for name in tables]
         with timer.step("write outputs"):
             for name, frame in tables.items():
                 write_csv(frame, tmp / "tables" / f"{name}.csv")
@@ -237,6 +343,7 @@ def run(config=None, out="geocouple-out", force: bool = False, data=None, progre
                 names = write_gpkg(layers, tmp / "gis" / "geocouple.gpkg")
                 outputs += [f"gis/geocouple.gpkg:{n}" for n in names]
         record = _record(config, panel, comp, timer.timings, notes, started, outputs, boundaries)
+        record["spatial"] = {"graph": spatial["graph"], **asdict(config.spatial)} if spatial else None
         (tmp / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         _publish(tmp, out)
     except BaseException:

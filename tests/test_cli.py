@@ -108,3 +108,97 @@ def test_import_is_light():
     code = "import sys, geocouple; print(sorted(m for m in ('matplotlib', 'geopandas', 'esda', 'shapely') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.fixture
+def layer(tmp_path):
+    import numpy as np
+
+    gdf = geocouple.load_boundaries()
+    gdf["D"] = np.linspace(0.1, 0.9, 11)
+    gdf.loc[140300, "D"] = 0.95
+    path = tmp_path / "shanxi.gpkg"
+    gdf.reset_index().to_file(path, engine="pyogrio")
+    return path
+
+
+def test_moran_json_contract(capsys, layer):
+    code, out, _ = run_cli(capsys, "moran", str(layer), "--column", "D", "--json", "--seed", "3")
+    assert code == 0
+    res = json.loads(out)
+    for key in (
+        "n",
+        "I",
+        "expected_I",
+        "z_norm",
+        "p_norm",
+        "z_rand",
+        "p_rand",
+        "p_sim",
+        "permutations",
+        "seed",
+        "weights",
+    ):
+        assert key in res
+    assert (
+        res["n"] == 11 and res["expected_I"] == pytest.approx(-0.1) and res["seed"] == 3 and res["weights"] == "queen"
+    )
+    code, out2, _ = run_cli(capsys, "moran", str(layer), "--column", "D", "--json", "--seed", "3")
+    assert json.loads(out2)["p_sim"] == res["p_sim"]
+    code, out, _ = run_cli(
+        capsys,
+        "moran",
+        str(layer),
+        "--column",
+        "D",
+        "--json",
+        "--weights",
+        "knn:4",
+        "--alternative",
+        "greater",
+        "--permutations",
+        "99",
+        "--id-field",
+        "adcode",
+    )
+    res = json.loads(out)
+    assert res["weights"] == "knn:4" and res["alternative"] == "greater" and res["permutations"] == 99
+
+
+def test_moran_errors(capsys, layer):
+    code, _, err = run_cli(capsys, "moran", str(layer), "--column", "DD", "--json")
+    assert code == 2
+    assert_one_line_error(err, "shanxi.gpkg", "column 'DD' not found; did you mean 'D'?")
+    code, _, err = run_cli(capsys, "moran", str(layer), "--column", "name_en")
+    assert code == 2
+    assert_one_line_error(err, "column 'name_en', feature adcode 140100: a number is needed")
+    code, _, err = run_cli(capsys, "moran", str(layer), "--column", "D", "--weights", "knn:x")
+    assert code == 2
+    assert_one_line_error(err, "weights needs to be queen, rook, knn:K")
+    code, _, err = run_cli(capsys, "moran", str(layer), "--column", "D", "--weights", "distance:10")
+    assert code == 2
+    assert_one_line_error(err, "without neighbours (islands)")
+
+
+def test_lisa_contract(capsys, layer, tmp_path):
+    import geopandas as gpd
+
+    out = tmp_path / "lisa.gpkg"
+    code, _, _ = run_cli(capsys, "lisa", str(layer), "--column", "D", "-o", str(out))
+    assert code == 0
+    res = gpd.read_file(out)
+    for key in ("Ii", "quadrant", "p_sim", "p_fdr", "k", "p_min", "cluster", "name_zh", "D"):
+        assert key in res.columns
+    assert len(res) == 11 and set(res["quadrant"]) <= {"HH", "LH", "LL", "HL"}
+    assert set(res["cluster"]) <= {"HH", "LH", "LL", "HL", "ns"}
+    assert res.loc[res["adcode"] == 140200, "k"].iloc[0] == 2
+    sig = res["p_sim"] <= 0.05
+    assert (res.loc[~sig, "cluster"] == "ns").all() and (res.loc[sig, "cluster"] == res.loc[sig, "quadrant"]).all()
+    code, _, err = run_cli(capsys, "lisa", str(layer), "--column", "D", "-o", str(out))
+    assert code == 2
+    assert_one_line_error(err, "lisa.gpkg", "exists", "--force")
+    code, _, _ = run_cli(
+        capsys, "lisa", str(layer), "--column", "D", "-o", str(out), "--force", "--statistic", "gstar", "-q"
+    )
+    assert code == 0 and "Gi" in gpd.read_file(out).columns
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lisa.gpkg", "shanxi.gpkg"]

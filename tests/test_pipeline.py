@@ -27,6 +27,9 @@ def test_output_folder(demo):
         "tables/coupling.csv",
         "tables/indicators.csv",
         "tables/indices.csv",
+        "tables/lisa.csv",
+        "tables/moran_global.csv",
+        "tables/sensitivity.csv",
         "tables/weights.csv",
     ]
     assert not list(demo.out.parent.glob(".out.partial-*"))
@@ -113,3 +116,26 @@ def test_other_variants_run(tmp_path):
             res = geocouple.run(c, tmp_path / f"{model}-{method}")
             assert res.coupling["D"].between(0, 1).all()
             assert res.record["parameters"]["method"] == method
+
+
+def test_spatial_tables(demo):
+    glob = pd.read_csv(demo.out / "tables" / "moran_global.csv")
+    # U of 3 subsystems, D and E of 2 pairs, bivariate U1 x lag U2 of 2 pairs; 2 years each
+    assert len(glob) == (3 + 2 + 2 + 2) * 2
+    assert set(glob["statistic"]) == {"moran", "bivariate_moran"}
+    np.testing.assert_allclose(glob.loc[glob["statistic"] == "moran", "expected"], -0.1)
+    assert glob["p_sim"].between(0, 1).all() and (glob["seed"] == 20031216).all()
+    lisa = pd.read_csv(demo.out / "tables" / "lisa.csv")
+    assert len(lisa) == len(glob) * 11
+    assert (lisa["inference"] == "exact").all()  # every Shanxi city has <= 252 configurations
+    assert set(lisa["quadrant"]) <= {"HH", "LH", "LL", "HL"}
+    assert (lisa["p_sim"] >= lisa["p_min"] - 1e-12).all()
+    assert set(lisa.loc[lisa["id"] == 140200, "k"]) == {2}
+    assert lisa.loc[lisa["id"] == 140200, "name_zh"].iloc[0] == "大同市"
+    sens = pd.read_csv(demo.out / "tables" / "sensitivity.csv")
+    assert set(sens["weights"]) == {"queen", "rook", "knn:3", "knn:4"}
+    queen = sens[sens["weights"] == "queen"].reset_index(drop=True)
+    moran_rows = glob[glob["statistic"] == "moran"].reset_index(drop=True)
+    np.testing.assert_allclose(queen["value"], moran_rows["value"], rtol=1e-12)
+    rec = json.loads((demo.out / "run.json").read_text(encoding="utf-8"))
+    assert rec["spatial"]["graph"]["links"] == 38 and rec["spatial"]["alternative"] == "two-sided"
