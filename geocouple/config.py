@@ -69,6 +69,12 @@ SCHEMA = {
         "cutoffs": (list, [0.1, 0.05, 0.01]),
         "sensitivity": (list, ["queen", "rook", "knn:3", "knn:4"]),
     },
+    "zoning": {
+        "zones": (str, "auto"),
+        "mapping": (dict, None),
+        "permutations": (int, 9999),
+        "exact_max": (int, 200_000),
+    },
     "normalization": {"scope": (str, "pooled"), "shift": ((str, float, int, list, dict), "interval:0.001,1")},
     "weighting": {"method": (str, "entropy")},
     "coupling": {
@@ -148,6 +154,28 @@ class SpatialConfig:
 
 
 @dataclass(frozen=True)
+class ZoningConfig:
+    """Which zoning to use (preset, field of the layer, or mapping) and its test settings."""
+
+    zones: str = "auto"
+    mapping: dict | None = None
+    permutations: int = 9999
+    exact_max: int = 200_000
+
+    def spec(self, boundaries):
+        """The zoning spec for :func:`geocouple.zoning.resolve_zoning`, or None for no zoning."""
+        if self.mapping:
+            return self.mapping
+        if self.zones == "none":
+            return None
+        if self.zones != "auto":
+            return self.zones
+        if boundaries.attrs.get("source") == "embedded:shanxi":
+            return "shanxi-3"
+        return "zone" if "zone" in boundaries.columns and boundaries["zone"].astype(str).str.len().gt(0).all() else None
+
+
+@dataclass(frozen=True)
 class CouplingConfig:
     model: str = "standard"
     pairs: tuple[tuple[str, ...], ...] = ()
@@ -164,6 +192,7 @@ class Config:
     coupling: CouplingConfig
     boundaries: BoundaryConfig = field(default_factory=BoundaryConfig)
     spatial: SpatialConfig = field(default_factory=SpatialConfig)
+    zoning: ZoningConfig = field(default_factory=ZoningConfig)
     scope: str = "pooled"
     shift: Shift = field(default_factory=Shift)
     weighting: str = "entropy"
@@ -199,6 +228,7 @@ class Config:
             ],
             "boundaries": asdict(self.boundaries),
             "spatial": asdict(self.spatial),
+            "zoning": asdict(self.zoning),
             "normalization": {"scope": self.scope, "shift": str(self.shift)},
             "weighting": {"method": self.weighting},
             "coupling": {
@@ -426,6 +456,18 @@ def _spatial(values: dict, problems: _Problems) -> SpatialConfig:
     )
 
 
+def _zoning(values: dict, problems: _Problems) -> ZoningConfig:
+    mapping = values["mapping"]
+    if mapping is not None:
+        bad = [k for k, v in mapping.items() if not isinstance(v, list) or not v]
+        if bad:
+            problems.add("[zoning.mapping]", f"each zone needs a list of unit ids or names; {', '.join(bad)} do not")
+            mapping = None
+    if values["permutations"] < 1:
+        problems.add("[zoning] permutations", "needs to be >= 1")
+    return ZoningConfig(values["zones"], mapping, max(1, values["permutations"]), max(0, values["exact_max"]))
+
+
 def config_from_dict(raw: dict, base: Path | str = ".", source: str = "<dict>") -> Config:
     """Validate a parsed TOML mapping; raise one ConfigError listing every problem."""
     problems = _Problems(source)
@@ -436,6 +478,7 @@ def config_from_dict(raw: dict, base: Path | str = ".", source: str = "<dict>") 
     data = _data(_section(raw, "data", problems), Path(base), problems)
     bounds = _boundaries(_section(raw, "boundaries", problems), Path(base), problems)
     spatial = _spatial(_section(raw, "spatial", problems), problems)
+    zoning = _zoning(_section(raw, "zoning", problems), problems)
     norm = _section(raw, "normalization", problems)
     _choice(problems, "[normalization] scope", norm["scope"], list(SCOPES))
     shift = problems.guard("[normalization] shift", Shift.parse, norm["shift"]) or Shift()
@@ -450,6 +493,7 @@ def config_from_dict(raw: dict, base: Path | str = ".", source: str = "<dict>") 
         coupling=coupling,
         boundaries=bounds,
         spatial=spatial,
+        zoning=zoning,
         scope=norm["scope"],
         shift=shift,
         weighting=method,

@@ -226,7 +226,66 @@ def spatial_tables(config: Config, comp: CompositeResult, coupling: pd.DataFrame
             f"{graph.n} units: permutation inference is coarse; every unit's smallest attainable p is in "
             f"lisa.csv (p_min), and corrected cutoffs are often unreachable"
         )
-    return {"tables": tables, "graph": graph.summary()}
+    return {"tables": tables, "graph": graph.summary(), "graph_object": graph}
+
+
+def zoning_tables(config: Config, comp: CompositeResult, coupling: pd.DataFrame, boundaries, graph) -> dict | None:
+    """Zone summaries and zoning tests of every analysis variable (None without a zoning)."""
+    from .boundaries import match_ids
+    from .grades import load_grades
+    from .zoning import literature_label, resolve_zoning, zone_contiguity, zone_label, zone_summary, zoning_test
+
+    spec = config.zoning.spec(boundaries)
+    if spec is None:
+        return None
+    mapping = match_ids(comp.indices.index.get_level_values(0).unique(), boundaries, by=config.boundaries.match)
+    data, _, _ = analysis_variables(comp, coupling, mapping)
+    zones = resolve_zoning(spec, data.index, boundaries, config.boundaries.match)
+    grades = load_grades(config.coupling.grades)
+    categories = {}
+    for (pair, year), frame in coupling.groupby(["pair", coupling.index.get_level_values(-1)]):
+        frame = frame.droplevel(-1).rename(index=mapping)
+        categories[_label("D", pair, year)] = (frame["D_grade_zh"], frame["D_grade_en"])
+        categories[_label("E", pair, year)] = (frame["E_type_zh"], frame["E_type_en"])
+    summaries, tests = [], []
+    for column in data.columns:
+        cats = categories.get(column)
+        summary = zone_summary(data[column], zones, cats[1] if cats else None)
+        if cats:
+            summary["dominant_zh"] = zone_summary(data[column], zones, cats[0])["dominant"]
+            summary = summary.rename(columns={"dominant": "dominant_en"})
+        test = zoning_test(data[column], zones, config.zoning.permutations, config.seed, config.zoning.exact_max)
+        row = {"column": column, **test.to_dict()}
+        if column.startswith("D|"):
+            mean_grades = grades.classify(summary["mean"].clip(0, 1))
+            summary["grade_of_mean_zh"], summary["grade_of_mean_en"] = mean_grades.zh, mean_grades.en
+            row["label_en"] = literature_label(dict(zip(summary.index, mean_grades.en)), "en")
+            row["label_zh"] = literature_label(dict(zip(summary.index, mean_grades.zh)), "zh")
+        summary["theil_within_part"] = test.decomposition.zones["within_part"].reindex(summary.index)
+        summary.insert(0, "zone_zh", [zone_label(z)[0] for z in summary.index])
+        summary.insert(0, "column", column)
+        summaries.append(summary.reset_index())
+        tests.append(row)
+    table = _unlabel(pd.concat(summaries, ignore_index=True))
+    first, last = table["year"].min(), table["year"].max()
+    if first != last:
+        key = ["variable", "group", "zone"]
+        start = table[table["year"] == first].set_index(key)["mean"]
+        table["change_mean"] = table.set_index(key).index.map(lambda k: start.get(k)).to_numpy()
+        table["change_mean"] = table["mean"] - table["change_mean"]
+    members = {str(z): [_plain(u) for u in zones.index[zones == z]] for z in zones.cat.categories}
+    return {
+        "tables": {"zones": table, "zoning_tests": _unlabel(pd.DataFrame(tests))},
+        "record": {
+            "zoning": spec if isinstance(spec, str) else "mapping",
+            "zones": members,
+            "contiguous": zone_contiguity(zones, graph),
+        },
+    }
+
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else value
 
 
 def _with_labels(frame: pd.DataFrame, panel: Panel, config: Config, synthetic: bool) -> pd.DataFrame:
@@ -242,6 +301,13 @@ def _with_labels(frame: pd.DataFrame, panel: Panel, config: Config, synthetic: b
     if synthetic:
         out.insert(0, SYNTHETIC_COLUMN, "yes")
     return out
+
+
+def _zoning_record(zoning) -> dict | None:
+    if zoning is None:
+        return None
+    tests = zoning["tables"]["zoning_tests"]
+    return {**zoning["record"], "tests": json.loads(tests.to_json(orient="records", force_ascii=False))}
 
 
 def _flag(frame: pd.DataFrame, synthetic: bool) -> pd.DataFrame:
@@ -323,7 +389,7 @@ def run(config=None, out="geocouple-out", force: bool = False, data=None, progre
         }
         if synthetic:
             tables["weights"].insert(0, SYNTHETIC_COLUMN, "yes")
-        boundaries, spatial = None, None
+        boundaries, spatial, zoning = None, None, None
         if config.boundaries.enabled:
             with timer.step("attach to boundaries"):
                 boundaries = config.boundaries.load()
@@ -335,6 +401,11 @@ def run(config=None, out="geocouple-out", force: bool = False, data=None, progre
             notes += [str(w.message) for w in caught_spatial if issubclass(w.category, GeocoupleWarning)]
             for name, frame in spatial["tables"].items():
                 tables[name] = _flag(frame, synthetic)
+            with timer.step("zoning"):
+                zoning = zoning_tables(config, comp, coupling, boundaries, spatial["graph_object"])
+            if zoning is not None:
+                for name, frame in zoning["tables"].items():
+                    tables[name] = _flag(frame, synthetic)
         outputs = [f"tables/{name}.csv" for name in tables]
         with timer.step("write outputs"):
             for name, frame in tables.items():
@@ -344,6 +415,7 @@ def run(config=None, out="geocouple-out", force: bool = False, data=None, progre
                 outputs += [f"gis/geocouple.gpkg:{n}" for n in names]
         record = _record(config, panel, comp, timer.timings, notes, started, outputs, boundaries)
         record["spatial"] = {"graph": spatial["graph"], **asdict(config.spatial)} if spatial else None
+        record["zoning"] = _zoning_record(zoning)
         (tmp / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         _publish(tmp, out)
     except BaseException:

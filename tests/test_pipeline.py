@@ -31,6 +31,8 @@ def test_output_folder(demo):
         "tables/moran_global.csv",
         "tables/sensitivity.csv",
         "tables/weights.csv",
+        "tables/zones.csv",
+        "tables/zoning_tests.csv",
     ]
     assert not list(demo.out.parent.glob(".out.partial-*"))
 
@@ -139,3 +141,28 @@ def test_spatial_tables(demo):
     np.testing.assert_allclose(queen["value"], moran_rows["value"], rtol=1e-12)
     rec = json.loads((demo.out / "run.json").read_text(encoding="utf-8"))
     assert rec["spatial"]["graph"]["links"] == 38 and rec["spatial"]["alternative"] == "two-sided"
+
+
+def test_zoning_tables(demo):
+    zones = pd.read_csv(demo.out / "tables" / "zones.csv")
+    tests = pd.read_csv(demo.out / "tables" / "zoning_tests.csv")
+    assert list(dict.fromkeys(zones["zone"])) == ["north", "middle", "south"]
+    assert set(zones["zone_zh"]) == {"晋北", "晋中", "晋南"}
+    d = zones[(zones["variable"] == "D") & (zones["group"] == "milieu-advancement")]
+    coupling = pd.read_csv(demo.out / "tables" / "coupling.csv")
+    ca = coupling[(coupling["pair"] == "milieu-advancement") & (coupling["year"] == 2003)]
+    north = ca[ca["adcode"].isin([140200, 140600, 140900])]
+    row = d[(d["year"] == 2003) & (d["zone"] == "north")].iloc[0]
+    assert row["mean"] == pytest.approx(north["D"].mean()) and row["n"] == 3
+    assert row["dominant_zh"] in set(north["D_grade_zh"])
+    assert (tests["n_assignments"] == 11550).all() and (tests["method"] == "exact").all()
+    np.testing.assert_allclose(tests["theil"], tests["theil_between"] + tests["theil_within"], rtol=1e-12)
+    assert tests["p_value"].between(1 / 11550, 1).all()
+    assert tests.loc[tests["variable"] == "D", "label_zh"].notna().all()
+    rec = json.loads((demo.out / "run.json").read_text(encoding="utf-8"))
+    assert rec["zoning"]["zoning"] == "shanxi-3" and rec["zoning"]["contiguous"] == {
+        "north": True,
+        "middle": True,
+        "south": True,
+    }
+    assert len(rec["zoning"]["tests"]) == len(tests)
