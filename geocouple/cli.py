@@ -30,13 +30,22 @@ def _stderr(message: str) -> None:
 
 
 def _cmd_run(args) -> int:
+    from .config import MAP_KINDS
     from .pipeline import run
 
     # progress lines only on a terminal (or with --verbose): a failed run in a script or CI
     # then prints exactly one line on stderr
     show = not args.quiet and (args.verbose or sys.stderr.isatty())
     progress = (lambda msg: _stderr(f"geocouple: {msg}")) if show else None
-    result = run(args.config, args.out, force=args.force, data=args.data, progress=progress)
+    maps = None
+    if args.maps is not None:
+        maps = (
+            []
+            if args.maps == "none"
+            else (list(MAP_KINDS) if args.maps == "all" else [m.strip() for m in args.maps.split(",") if m.strip()])
+        )
+    formats = [f.strip() for f in args.formats.split(",")] if args.formats else None
+    result = run(args.config, args.out, force=args.force, data=args.data, progress=progress, maps=maps, formats=formats)
     rec = result.record
     if not args.quiet:
         if rec["data"]["synthetic"]:
@@ -267,6 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace a non-empty output folder")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress messages, notes or warnings")
     p.add_argument("-v", "--verbose", action="store_true", help="progress messages even when stderr is not a terminal")
+    p.add_argument("--maps", help="all, none, or a comma list of: choropleth, categorical, lisa, scatter, zones")
+    p.add_argument("--formats", help="map formats, a comma list of png, svg (default both)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("validate", help="check a config and its data without writing anything")

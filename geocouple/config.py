@@ -75,6 +75,21 @@ SCHEMA = {
         "permutations": (int, 9999),
         "exact_max": (int, 200_000),
     },
+    "maps": {
+        "enabled": (bool, True),
+        "include": (list, ["choropleth", "categorical", "lisa", "scatter", "zones"]),
+        "formats": (list, ["png", "svg"]),
+        "lang": (str, "zh"),
+        "scheme": (str, "FisherJenks"),
+        "k": (int, 5),
+        "dpi": (int, 300),
+        "lisa_variables": (list, ["D"]),
+        "alpha": (float, 0.05),
+    },
+    "export": {
+        "formats": (list, ["gpkg", "shp", "geojson"]),
+        "report": (bool, True),
+    },
     "normalization": {"scope": (str, "pooled"), "shift": ((str, float, int, list, dict), "interval:0.001,1")},
     "weighting": {"method": (str, "entropy")},
     "coupling": {
@@ -176,6 +191,27 @@ class ZoningConfig:
 
 
 @dataclass(frozen=True)
+class MapsConfig:
+    """Which maps to draw, in which formats and language, and how to classify."""
+
+    enabled: bool = True
+    include: tuple[str, ...] = ("choropleth", "categorical", "lisa", "scatter", "zones")
+    formats: tuple[str, ...] = ("png", "svg")
+    lang: str = "zh"
+    scheme: str = "FisherJenks"
+    k: int = 5
+    dpi: int = 300
+    lisa_variables: tuple[str, ...] = ("D",)
+    alpha: float = 0.05
+
+
+@dataclass(frozen=True)
+class ExportConfig:
+    formats: tuple[str, ...] = ("gpkg", "shp", "geojson")
+    report: bool = True
+
+
+@dataclass(frozen=True)
 class CouplingConfig:
     model: str = "standard"
     pairs: tuple[tuple[str, ...], ...] = ()
@@ -193,6 +229,8 @@ class Config:
     boundaries: BoundaryConfig = field(default_factory=BoundaryConfig)
     spatial: SpatialConfig = field(default_factory=SpatialConfig)
     zoning: ZoningConfig = field(default_factory=ZoningConfig)
+    maps: MapsConfig = field(default_factory=MapsConfig)
+    export: ExportConfig = field(default_factory=ExportConfig)
     scope: str = "pooled"
     shift: Shift = field(default_factory=Shift)
     weighting: str = "entropy"
@@ -205,6 +243,23 @@ class Config:
     def with_data(self, path) -> Config:
         """The same configuration on another data file (user data: not synthetic)."""
         return replace(self, data=replace(self.data, path=Path(path).resolve(), synthetic=False, provenance=""))
+
+    def with_maps(self, include=None, formats=None) -> Config:
+        """The same configuration with other map kinds or formats (None keeps the configured ones)."""
+        maps = self.maps
+        if include is not None:
+            bad = [k for k in include if k not in MAP_KINDS]
+            if bad:
+                raise ConfigError(
+                    f"maps needs to be 'all', 'none' or a list of {', '.join(MAP_KINDS)}; {bad[0]!r} was given"
+                )
+            maps = replace(maps, include=tuple(include), enabled=bool(include))
+        if formats is not None:
+            bad = [f for f in formats if f not in ("png", "svg")]
+            if bad or not formats:
+                raise ConfigError(f"map formats need to be png and/or svg; {','.join(formats)!r} was given")
+            maps = replace(maps, formats=tuple(formats))
+        return replace(self, maps=maps)
 
     def to_dict(self) -> dict:
         """The resolved configuration, JSON-ready, for ``run.json``."""
@@ -229,6 +284,8 @@ class Config:
             "boundaries": asdict(self.boundaries),
             "spatial": asdict(self.spatial),
             "zoning": asdict(self.zoning),
+            "maps": asdict(self.maps),
+            "export": asdict(self.export),
             "normalization": {"scope": self.scope, "shift": str(self.shift)},
             "weighting": {"method": self.weighting},
             "coupling": {
@@ -468,6 +525,48 @@ def _zoning(values: dict, problems: _Problems) -> ZoningConfig:
     return ZoningConfig(values["zones"], mapping, max(1, values["permutations"]), max(0, values["exact_max"]))
 
 
+MAP_KINDS = ("choropleth", "categorical", "lisa", "scatter", "zones")
+SCHEMES = (
+    "FisherJenks",
+    "Quantiles",
+    "EqualInterval",
+    "NaturalBreaks",
+    "JenksCaspall",
+    "MaximumBreaks",
+    "HeadTailBreaks",
+    "StdMean",
+    "Percentiles",
+    "BoxPlot",
+)
+
+
+def _maps(values: dict, problems: _Problems) -> MapsConfig:
+    for i, kind in enumerate(values["include"]):
+        _choice(problems, f"[maps] include[{i}]", kind, list(MAP_KINDS))
+    for i, fmt in enumerate(values["formats"]):
+        _choice(problems, f"[maps] formats[{i}]", fmt, ["png", "svg"])
+    _choice(problems, "[maps] lang", values["lang"], ["zh", "en", "both"])
+    _choice(problems, "[maps] scheme", values["scheme"], list(SCHEMES))
+    for i, var in enumerate(values["lisa_variables"]):
+        _choice(problems, f"[maps] lisa_variables[{i}]", var, ["D", "U", "E", "all"])
+    if not 2 <= values["k"] <= 9:
+        problems.add("[maps] k", f"needs 2 to 9 classes; {values['k']} was given (with 11 units, 4-5 at most)")
+    if not 50 <= values["dpi"] <= 1200:
+        problems.add("[maps] dpi", f"needs to be between 50 and 1200; {values['dpi']} was given")
+    variables = values["lisa_variables"]
+    if "all" in variables:
+        variables = ["U", "D", "E"]
+    fields = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+    fields["lisa_variables"] = tuple(variables)
+    return MapsConfig(**fields)
+
+
+def _export(values: dict, problems: _Problems) -> ExportConfig:
+    for i, fmt in enumerate(values["formats"]):
+        _choice(problems, f"[export] formats[{i}]", fmt, ["gpkg", "shp", "geojson"])
+    return ExportConfig(tuple(values["formats"]), values["report"])
+
+
 def config_from_dict(raw: dict, base: Path | str = ".", source: str = "<dict>") -> Config:
     """Validate a parsed TOML mapping; raise one ConfigError listing every problem."""
     problems = _Problems(source)
@@ -479,6 +578,8 @@ def config_from_dict(raw: dict, base: Path | str = ".", source: str = "<dict>") 
     bounds = _boundaries(_section(raw, "boundaries", problems), Path(base), problems)
     spatial = _spatial(_section(raw, "spatial", problems), problems)
     zoning = _zoning(_section(raw, "zoning", problems), problems)
+    maps = _maps(_section(raw, "maps", problems), problems)
+    export = _export(_section(raw, "export", problems), problems)
     norm = _section(raw, "normalization", problems)
     _choice(problems, "[normalization] scope", norm["scope"], list(SCOPES))
     shift = problems.guard("[normalization] shift", Shift.parse, norm["shift"]) or Shift()
@@ -494,6 +595,8 @@ def config_from_dict(raw: dict, base: Path | str = ".", source: str = "<dict>") 
         boundaries=bounds,
         spatial=spatial,
         zoning=zoning,
+        maps=maps,
+        export=export,
         scope=norm["scope"],
         shift=shift,
         weighting=method,

@@ -37,7 +37,7 @@ from .composite import CompositeResult, composite_indices
 from .config import Config, load_config
 from .coupling import coupling_coordination
 from .errors import GeocoupleError, GeocoupleWarning, InputError, OutputError
-from .export import write_csv, write_gpkg
+from .export import write_csv, write_geojson, write_gpkg, write_shapefiles
 from .panel import Panel, read_panel
 
 SYNTHETIC_COLUMN = "synthetic_demo_data"
@@ -123,20 +123,64 @@ def wide(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def gis_layers(config: Config, panel: Panel, comp: CompositeResult, coupling: pd.DataFrame, boundaries) -> dict:
-    """Results joined to the polygons: one layer per result family, one row per unit."""
+def gis_layers(
+    config: Config, comp: CompositeResult, coupling: pd.DataFrame, boundaries, spatial=None, zoning=None
+) -> dict:
+    """Results joined to the polygons: one layer per result family, one row per unit.
+
+    Layers: ``indices``, ``coupling_<pair>``, ``lisa_<variable>_<group>`` (local Moran of
+    the variables mapped, columns per year) and ``zones`` (dissolved zones with the mean of
+    every variable).
+    """
     from .boundaries import attach
 
     tables = {"indices": wide(comp.indices)}
     for pair, frame in coupling.groupby("pair", sort=False):
         tables[f"coupling_{pair}"] = wide(frame.drop(columns="pair"))
-    layers = {}
-    for name, table in tables.items():
-        gdf = attach(table, boundaries, by=config.boundaries.match)
-        if config.data.synthetic:
+    layers = {name: attach(table, boundaries, by=config.boundaries.match) for name, table in tables.items()}
+    if spatial is not None:
+        layers.update(_lisa_layers(config, spatial, boundaries))
+    if zoning is not None:
+        layers["zones"] = _zone_layer(zoning, boundaries)
+    if config.data.synthetic:
+        for gdf in layers.values():
             gdf.insert(0, SYNTHETIC_COLUMN, "yes")
-        layers[name] = gdf
     return layers
+
+
+def _lisa_layers(config: Config, spatial, boundaries) -> dict:
+    import geopandas as gpd
+
+    lisa = spatial["tables"]["lisa"]
+    lisa = lisa[(lisa["statistic"] == "local_moran") & lisa["variable"].isin(config.maps.lisa_variables)]
+    cutoff = f"cluster_{config.maps.alpha:g}"
+    keep = ["Ii", "quadrant", "p_sim", "p_fdr", cutoff]
+    layers = {}
+    for (variable, group), rows in lisa.groupby(["variable", "group"], sort=False):
+        table = rows.set_index(["id", "year"])[keep].rename(columns={cutoff: "cluster"})
+        table = wide(table)
+        table.insert(0, "p_min", rows.groupby("id")["p_min"].first())
+        table.insert(0, "k", rows.groupby("id")["k"].first())
+        base = boundaries.drop(columns=[c for c in boundaries.columns if c in table.columns])
+        layers[f"lisa_{variable}_{group}"] = gpd.GeoDataFrame(
+            base.join(table, how="left"), geometry=boundaries.geometry.name, crs=boundaries.crs
+        )
+    return layers
+
+
+def _zone_layer(zoning, boundaries):
+    from .zoning import zone_label
+
+    table = zoning["tables"]["zones"]
+    means = table.pivot_table(index="zone", columns=["variable", "group", "year"], values="mean")
+    means.columns = [f"{v}_{g}_{y}" for v, g, y in means.columns]
+    members = zoning["record"]["zones"]
+    frame = boundaries[[boundaries.geometry.name]].copy()
+    frame["zone"] = [next(z for z, ids in members.items() if uid in ids) for uid in frame.index]
+    dissolved = frame.dissolve(by="zone")
+    dissolved.insert(0, "zone_zh", [zone_label(z)[0] for z in dissolved.index])
+    dissolved.insert(1, "n_units", [len(members[z]) for z in dissolved.index])
+    return dissolved.join(means).loc[list(members)]
 
 
 def _label(variable: str, group: str, year) -> str:
@@ -284,6 +328,94 @@ def zoning_tables(config: Config, comp: CompositeResult, coupling: pd.DataFrame,
     }
 
 
+def _units_by_year(series: pd.Series, mapping: dict) -> pd.DataFrame:
+    """(id, year)-indexed values -> units x years, indexed by the layer's ids."""
+    out = series.unstack(level=-1)
+    out.index = out.index.map(mapping)
+    return out
+
+
+def map_bundle(config: Config, comp: CompositeResult, coupling: pd.DataFrame, boundaries, spatial, zoning):
+    """Everything the maps show, taken from the computed tables (no statistics here)."""
+    from .boundaries import match_ids, project
+    from .coupling import TYPE_KEYS, type_labels
+    from .grades import load_grades
+    from .maps import MapBundle
+    from .zoning import resolve_zoning, zone_label
+
+    mapping = match_ids(comp.indices.index.get_level_values(0).unique(), boundaries, by=config.boundaries.match)
+    subsystems = {s.key: (s.label_zh, s.label_en) for s in config.system.subsystems}
+    grades = load_grades(config.coupling.grades)
+    pairs, types = {}, {}
+    for pair in config.coupling.pairs:
+        label = "-".join(pair)
+        frame = coupling[coupling["pair"] == label]
+        names = ("–".join(subsystems[k][0] for k in pair), "–".join(subsystems[k][1] for k in pair))
+        entry = {
+            "names": names,
+            "D": _units_by_year(frame["D"], mapping),
+            "D_grade": _units_by_year(frame["D_grade"], mapping),
+        }
+        if "E" in frame.columns:
+            if np.isfinite(frame["E"]).all():
+                entry["E"] = _units_by_year(frame["E"], mapping)
+            entry["E_type"] = _units_by_year(frame["E_type"], mapping)
+            labels = type_labels(*subsystems[pair[0]])
+            types[label] = {TYPE_KEYS[k]: labels[k] for k in TYPE_KEYS}
+        pairs[label] = entry
+    bundle = MapBundle(
+        gdf=project(boundaries),
+        subsystems=subsystems,
+        indices={k: _units_by_year(comp.indices[k], mapping) for k in comp.indices.columns},
+        pairs=pairs,
+        grade_names={i + 1: (zh, en) for i, (zh, en) in enumerate(zip(grades.zh, grades.en))},
+        type_names=types,
+        synthetic=config.data.synthetic,
+        alpha=config.maps.alpha,
+    )
+    if spatial is not None:
+        _add_lisa(bundle, config, spatial, pairs, subsystems)
+    if zoning is not None:
+        bundle.zones = resolve_zoning(
+            config.zoning.spec(boundaries), bundle.gdf.index, boundaries, config.boundaries.match
+        )
+        bundle.zone_names = {str(z): zone_label(z) for z in bundle.zones.cat.categories}
+        table = zoning["tables"]["zones"]
+        for label in pairs:
+            rows = table[(table["variable"] == "D") & (table["group"] == label)]
+            bundle.zone_means[label] = rows.pivot(index="zone", columns="year", values="mean").reindex(
+                bundle.zones.cat.categories.astype(str)
+            )
+    return bundle
+
+
+def _add_lisa(bundle, config: Config, spatial, pairs: dict, subsystems: dict) -> None:
+    lisa = spatial["tables"]["lisa"]
+    lisa = lisa[(lisa["statistic"] == "local_moran") & lisa["variable"].isin(config.maps.lisa_variables)]
+    cutoff = f"cluster_{config.maps.alpha:g}"
+    graph = spatial["graph_object"]
+    bundle.weights, bundle.ids = graph.weights, graph.ids
+    for (variable, group), rows in lisa.groupby(["variable", "group"], sort=False):
+        names = pairs[group]["names"] if group in pairs else subsystems.get(group, (group, group))
+        source = {"D": lambda g: pairs[g]["D"], "E": lambda g: pairs[g].get("E"), "U": lambda g: bundle.indices[g]}[
+            variable
+        ]
+        values = source(group)
+        if values is None or cutoff not in rows.columns:
+            continue
+        glob = spatial["tables"]["moran_global"]
+        glob = glob[(glob["statistic"] == "moran") & (glob["variable"] == variable) & (glob["group"] == group)]
+        titles = {r.year: f"{r.year}  (I = {r.value:.3f}, p = {r.p_sim:.3f})" for r in glob.itertuples()}
+        bundle.lisa[(variable, group)] = {
+            "panel_titles": titles,
+            "clusters": rows.pivot(index="id", columns="year", values=cutoff),
+            "p": rows.pivot(index="id", columns="year", values="p_sim"),
+            "p_min": rows.groupby("id")["p_min"].first(),
+            "values": values,
+            "title": (f"{variable} {names[0]}", f"{variable} {names[1]}"),
+        }
+
+
 def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
@@ -346,7 +478,38 @@ def _publish(tmp: Path, out: Path) -> None:
     tmp.rename(out)
 
 
-def run(config=None, out="geocouple-out", force: bool = False, data=None, progress=None) -> RunResult:
+@contextmanager
+def _capturing(notes: list):
+    """Record geocouple's warnings as run notes; pass every other warning on."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", GeocoupleWarning)
+        yield
+    for w in caught:
+        if issubclass(w.category, GeocoupleWarning):
+            notes.append(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def _write_outputs(tmp: Path, config: Config, tables: dict, layers: dict) -> list[str]:
+    outputs = []
+    for name, frame in tables.items():
+        write_csv(frame, tmp / "tables" / f"{name}.csv")
+        outputs.append(f"tables/{name}.csv")
+    if layers:
+        formats = config.export.formats
+        names = write_gpkg(layers, tmp / "gis" / "geocouple.gpkg")  # the primary format, always
+        outputs += [f"gis/geocouple.gpkg:{n}" for n in names]
+        if "shp" in formats:
+            outputs += [f"gis/shp/{n}" for n in write_shapefiles(layers, tmp / "gis" / "shp")]
+        if "geojson" in formats:
+            outputs += [f"gis/geojson/{n}" for n in write_geojson(layers, tmp / "gis" / "geojson")]
+    return outputs
+
+
+def run(
+    config=None, out="geocouple-out", force: bool = False, data=None, progress=None, maps=None, formats=None
+) -> RunResult:
     """Run the whole pipeline and write the output folder.
 
     Parameters
@@ -361,61 +524,68 @@ def run(config=None, out="geocouple-out", force: bool = False, data=None, progre
         Run the configuration on another data file (same columns).
     progress : callable, optional
         Called with a short message at the start of each step.
+    maps : sequence of str, optional
+        Map kinds to draw instead of the configured ones (empty: no maps).
+    formats : sequence of str, optional
+        Map formats (png, svg) instead of the configured ones.
     """
     config = config if isinstance(config, Config) else load_config(config)
     if data is not None:
         config = config.with_data(data)
+    config = config.with_maps(maps, formats)
     out = Path(out).expanduser()
     tmp = _prepare_out(out, force)
     timer = _Timer(progress)
     started = datetime.now(UTC)
+    notes: list[str] = []
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", GeocoupleWarning)
+        with _capturing(notes):
             with timer.step("read panel"):
                 panel = load_panel(config)
             with timer.step("indices and coupling"):
                 indicators, comp, coupling = compute(config, panel)
-        notes = [str(w.message) for w in caught if issubclass(w.category, GeocoupleWarning)]
-        for w in caught:
-            if not issubclass(w.category, GeocoupleWarning):
-                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-        synthetic = config.data.synthetic
-        tables = {
-            "weights": comp.weights.to_frame(),
-            "indicators": _with_labels(indicators, panel, config, synthetic),
-            "indices": _with_labels(comp.indices, panel, config, synthetic),
-            "coupling": _with_labels(coupling, panel, config, synthetic),
-        }
-        if synthetic:
-            tables["weights"].insert(0, SYNTHETIC_COLUMN, "yes")
-        boundaries, spatial, zoning = None, None, None
-        if config.boundaries.enabled:
-            with timer.step("attach to boundaries"):
-                boundaries = config.boundaries.load()
-                layers = gis_layers(config, panel, comp, coupling, boundaries)
-            with warnings.catch_warnings(record=True) as caught_spatial:
-                warnings.simplefilter("always", GeocoupleWarning)
+            synthetic = config.data.synthetic
+            tables = {
+                "weights": _flag(comp.weights.to_frame(), synthetic),
+                "indicators": _with_labels(indicators, panel, config, synthetic),
+                "indices": _with_labels(comp.indices, panel, config, synthetic),
+                "coupling": _with_labels(coupling, panel, config, synthetic),
+            }
+            boundaries = spatial = zoning = None
+            layers, maps_written = {}, []
+            if config.boundaries.enabled:
+                with timer.step("attach to boundaries"):
+                    boundaries = config.boundaries.load()
                 with timer.step("spatial statistics"):
                     spatial = spatial_tables(config, comp, coupling, boundaries, notes)
-            notes += [str(w.message) for w in caught_spatial if issubclass(w.category, GeocoupleWarning)]
-            for name, frame in spatial["tables"].items():
-                tables[name] = _flag(frame, synthetic)
-            with timer.step("zoning"):
-                zoning = zoning_tables(config, comp, coupling, boundaries, spatial["graph_object"])
-            if zoning is not None:
-                for name, frame in zoning["tables"].items():
-                    tables[name] = _flag(frame, synthetic)
-        outputs = [f"tables/{name}.csv" for name in tables]
+                with timer.step("zoning"):
+                    zoning = zoning_tables(config, comp, coupling, boundaries, spatial["graph_object"])
+                for extra in (spatial, zoning):
+                    for name, frame in (extra or {"tables": {}})["tables"].items():
+                        tables[name] = _flag(frame, synthetic)
+                layers = gis_layers(config, comp, coupling, boundaries, spatial, zoning)
+                if config.maps.enabled and config.maps.include:
+                    with timer.step("maps"):
+                        from .maps import MapStyle, render_maps
+
+                        bundle = map_bundle(config, comp, coupling, boundaries, spatial, zoning)
+                        style = MapStyle(
+                            lang=config.maps.lang, scheme=config.maps.scheme, k=config.maps.k, dpi=config.maps.dpi
+                        )
+                        maps_written = render_maps(
+                            bundle, tmp / "maps", style, config.maps.include, config.maps.formats
+                        )
         with timer.step("write outputs"):
-            for name, frame in tables.items():
-                write_csv(frame, tmp / "tables" / f"{name}.csv")
-            if boundaries is not None:
-                names = write_gpkg(layers, tmp / "gis" / "geocouple.gpkg")
-                outputs += [f"gis/geocouple.gpkg:{n}" for n in names]
+            outputs = _write_outputs(tmp, config, tables, layers) + [f"maps/{m}" for m in maps_written]
         record = _record(config, panel, comp, timer.timings, notes, started, outputs, boundaries)
         record["spatial"] = {"graph": spatial["graph"], **asdict(config.spatial)} if spatial else None
         record["zoning"] = _zoning_record(zoning)
+        if config.export.report:
+            with timer.step("report"):
+                from .report import write_report
+
+                write_report(tmp / "report.html", record, tables, tmp / "maps")
+            record["outputs"].append("report.html")
         (tmp / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         _publish(tmp, out)
     except BaseException:
@@ -474,7 +644,7 @@ def validate(config) -> dict:
         panel = load_panel(config)
         _, comp, coupling = compute(config, panel)
         if config.boundaries.enabled:
-            gis_layers(config, panel, comp, coupling, config.boundaries.load())
+            gis_layers(config, comp, coupling, config.boundaries.load())
     if coupling.empty:
         raise InputError(f"{config.source}: the run produces no coupling rows")
     return {

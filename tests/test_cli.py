@@ -37,17 +37,21 @@ def test_version(capsys):
 
 
 def test_run_default_and_quiet(capsys, tmp_path):
-    code, _out, err = run_cli(capsys, "run", "-o", str(tmp_path / "o"), "--verbose")
+    code, _out, err = run_cli(
+        capsys, "run", "-o", str(tmp_path / "o"), "--verbose", "--maps", "zones", "--formats", "svg"
+    )
     assert code == 0 and (tmp_path / "o" / "run.json").exists()
     assert "SYNTHETIC demo data" in err and "read panel ..." in err
-    code, _out, err = run_cli(capsys, "run", "-o", str(tmp_path / "q"), "--quiet")
+    maps = sorted(p.name for p in (tmp_path / "o" / "maps").iterdir())
+    assert maps == ["zones.svg", "zones_D_milieu-advancement.svg", "zones_D_milieu-rationalization.svg"]
+    code, _out, err = run_cli(capsys, "run", "-o", str(tmp_path / "q"), "--quiet", "--maps", "none")
     assert code == 0 and err == ""
 
 
 def test_run_refuses_non_empty_out(capsys, tmp_path):
     (tmp_path / "o").mkdir()
     (tmp_path / "o" / "x").write_text("keep")
-    code, _, err = run_cli(capsys, "run", "-o", str(tmp_path / "o"))
+    code, _, err = run_cli(capsys, "run", "-o", str(tmp_path / "o"), "--maps", "none")
     assert code == 2
     assert_one_line_error(err, str(tmp_path / "o"), "not empty", "--force")
     assert (tmp_path / "o" / "x").read_text() == "keep"

@@ -20,21 +20,39 @@ def demo(tmp_path_factory):
 
 
 def test_output_folder(demo):
-    files = sorted(str(p.relative_to(demo.out)) for p in demo.out.rglob("*") if p.is_file())
-    assert files == [
-        "gis/geocouple.gpkg",
-        "run.json",
-        "tables/coupling.csv",
-        "tables/indicators.csv",
-        "tables/indices.csv",
-        "tables/lisa.csv",
-        "tables/moran_global.csv",
-        "tables/sensitivity.csv",
-        "tables/weights.csv",
-        "tables/zones.csv",
-        "tables/zoning_tests.csv",
-    ]
+    files = {str(p.relative_to(demo.out)) for p in demo.out.rglob("*") if p.is_file()}
+    tables = {
+        "coupling",
+        "indicators",
+        "indices",
+        "lisa",
+        "moran_global",
+        "sensitivity",
+        "weights",
+        "zones",
+        "zoning_tests",
+    }
+    assert {f"tables/{t}.csv" for t in tables} <= files
+    assert {"run.json", "report.html", "gis/geocouple.gpkg", "gis/shp/fields.csv", "gis/shp/indices.cpg"} <= files
+    assert {"maps/D_milieu-advancement.png", "maps/D_milieu-advancement.svg", "maps/lisa_D_milieu-advancement.png",
+            "maps/moran_scatter_D_milieu-advancement.png", "maps/zones.png", "maps/E_type_milieu-advancement.svg"} <= files  # fmt: skip
+    assert {"gis/geojson/coupling_milieu_advancement.geojson", "gis/shp/lisa_d_milieu_advancement.shp"} <= files
+    rec = json.loads((demo.out / "run.json").read_text(encoding="utf-8"))
+    assert set(rec["outputs"]) >= {"run.json", "report.html", "maps/zones.png", "tables/lisa.csv"}
     assert not list(demo.out.parent.glob(".out.partial-*"))
+
+
+def test_gpkg_layers(demo):
+    import pyogrio
+
+    names = [n for n, _ in pyogrio.list_layers(demo.out / "gis" / "geocouple.gpkg")]
+    assert names == ["indices", "coupling_milieu_advancement", "coupling_milieu_rationalization",
+                     "lisa_d_milieu_advancement", "lisa_d_milieu_rationalization", "zones"]  # fmt: skip
+    import geopandas as gpd
+
+    zones = gpd.read_file(demo.out / "gis" / "geocouple.gpkg", layer="zones")
+    assert zones["zone"].tolist() == ["north", "middle", "south"] and zones["n_units"].tolist() == [3, 4, 4]
+    assert zones.is_valid.all() and (zones["synthetic_demo_data"] == "yes").all()
 
 
 def test_tables_content(demo):
@@ -79,7 +97,7 @@ def test_run_json_records_provenance_and_parameters(demo):
 
 
 def test_reproducible(demo, tmp_path):
-    again = geocouple.run(None, tmp_path / "again")
+    again = geocouple.run(None, tmp_path / "again", maps=[])
     for name in ("coupling", "indices", "weights", "indicators"):
         a = (demo.out / "tables" / f"{name}.csv").read_bytes()
         assert a == (again.out / "tables" / f"{name}.csv").read_bytes()
@@ -92,7 +110,7 @@ def test_refuses_non_empty_output_and_force(tmp_path):
     with pytest.raises(OutputError, match="not empty"):
         geocouple.run(None, out)
     assert (out / "keep.txt").exists()
-    geocouple.run(None, out, force=True)
+    geocouple.run(None, out, force=True, maps=[])
     assert not (out / "keep.txt").exists() and (out / "run.json").exists()
 
 
@@ -115,7 +133,7 @@ def test_other_variants_run(tmp_path):
     for model in ("wang", "fan"):
         for method in ("critic", "cv", "equal"):
             c = replace(cfg, weighting=method, coupling=replace(cfg.coupling, model=model))
-            res = geocouple.run(c, tmp_path / f"{model}-{method}")
+            res = geocouple.run(c, tmp_path / f"{model}-{method}", maps=[])
             assert res.coupling["D"].between(0, 1).all()
             assert res.record["parameters"]["method"] == method
 
