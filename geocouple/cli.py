@@ -56,6 +56,17 @@ def _cmd_run(args) -> int:
     return 0
 
 
+def _cmd_init(args) -> int:
+    from .templates import init_project
+
+    years = [int(y) for y in args.years] if args.years else [2003, 2016]
+    written = init_project(args.folder, years, force=args.force)
+    for path in written:
+        print(f"wrote {path}")
+    print(f"next: fill in {written[1]}, then: geocouple validate {written[0]} && geocouple run {written[0]} -o results")
+    return 0
+
+
 def _cmd_validate(args) -> int:
     from .pipeline import validate
 
@@ -279,6 +290,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--maps", help="all, none, or a comma list of: choropleth, categorical, lisa, scatter, zones")
     p.add_argument("--formats", help="map formats, a comma list of png, svg (default both)")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("init", help="write a commented config and a data template to fill in")
+    p.add_argument("folder", help="folder for geocouple.toml and data.csv")
+    p.add_argument("--years", nargs="+", help="years of the data template (default 2003 2016)")
+    p.add_argument("--force", action="store_true", help="overwrite existing template files")
+    p.set_defaults(func=_cmd_init)
 
     p = sub.add_parser("validate", help="check a config and its data without writing anything")
     p.add_argument("config", help="TOML config file, or shanxi-demo / shanxi-real")

@@ -384,7 +384,19 @@ def _system(raw: dict, problems: _Problems) -> IndicatorSystem | None:
     return system
 
 
-def _coupling(values: dict, system: IndicatorSystem | None, problems: _Problems) -> CouplingConfig:
+def _grade_path(value: str, base: Path) -> str:
+    """A user grade table (.json) resolves against the config folder; names stay names."""
+    if str(value).lower().endswith(".json") and not Path(value).is_absolute():
+        return str((base / value).resolve())
+    return value
+
+
+def _coupling(values: dict, system: IndicatorSystem | None, problems: _Problems, base: Path) -> CouplingConfig:
+    values = {
+        **values,
+        "grades": _grade_path(values["grades"], base),
+        "c_stages": _grade_path(values["c_stages"], base),
+    }
     _choice(problems, "[coupling] model", values["model"], list(MODELS))
     problems.guard("[coupling] grades", load_grades, values["grades"])
     problems.guard("[coupling] c_stages", load_grades, values["c_stages"])
@@ -586,7 +598,7 @@ def config_from_dict(raw: dict, base: Path | str = ".", source: str = "<dict>") 
     method = _section(raw, "weighting", problems)["method"]
     problems.guard("[weighting] method", check_method, method)
     system = _system(raw, problems)
-    coupling = _coupling(_section(raw, "coupling", problems), system, problems)
+    coupling = _coupling(_section(raw, "coupling", problems), system, problems, Path(base))
     problems.raise_if_any()
     return Config(
         data=data,

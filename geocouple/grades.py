@@ -101,7 +101,9 @@ def load_grades(name_or_path) -> GradeTable:
         res = resources.files("geocouple") / "data" / "grades" / f"{text_name}.json"
         return _from_dict(json.loads(res.read_text(encoding="utf-8")), text_name)
     path = Path(text_name)
-    if path.suffix.lower() == ".json" and path.exists():
+    if path.suffix.lower() == ".json" and not path.exists():
+        raise InputError(f"{path}: grade table file not found")
+    if path.suffix.lower() == ".json":
         try:
             spec = json.loads(path.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:

@@ -271,8 +271,9 @@ def _parse_years(col: pd.Series, labels, path: str, year_name: str) -> list[int]
         s = str(v).strip()
         m = re.fullmatch(r"(\d{4})(\.0+)?(年)?", s)
         if not m:
+            hint = " (a second header row? geocouple reads exactly one header row)" if i == 0 and len(col) > 1 else ""
             raise InputError(
-                f"{path}: {labels[i]}, column {year_name!r}: a four-digit year is needed; {s!r} was given instead"
+                f"{path}: {labels[i]}, column {year_name!r}: a four-digit year is needed; {s!r} was given instead{hint}"
             )
         years.append(int(m.group(1)))
     return years
@@ -403,7 +404,7 @@ def _split_columns(rest: pd.DataFrame, columns, labels, path: str):
                 f"{path}: indicator column {c!r} not found{_did_you_mean(c, rest.columns)} "
                 f"(columns are: {listing(rest.columns, 12)})"
             )
-        numeric = columns
+        numeric = [c for c in rest.columns if c in set(columns)]  # file order
     else:
         numeric = [
             c
@@ -416,13 +417,10 @@ def _split_columns(rest: pd.DataFrame, columns, labels, path: str):
 
 
 def missing_cells(panel: Panel) -> list[tuple]:
-    """(id, year, column) of every missing cell, in panel order."""
+    """(id, year, column) of every missing cell, row by row as in the file."""
     na = panel.data.isna()
-    out = []
-    for col in panel.data.columns:
-        for key in na.index[na[col].to_numpy()]:
-            out.append((key[0], key[1], col))
-    return out
+    rows, cols = np.nonzero(na.to_numpy())
+    return [(*na.index[r], na.columns[c]) for r, c in zip(rows, cols)]
 
 
 def apply_missing_policy(panel: Panel, policy: str, ends: str = "error") -> Panel:
@@ -435,7 +433,8 @@ def apply_missing_policy(panel: Panel, policy: str, ends: str = "error") -> Pane
         where = [f"{panel.where((u, y))} column {c!r}" for u, y, c in cells]
         raise InputError(
             f"{path}: {len(cells)} missing value(s): {listing(where, 5)}; fill them, or choose a "
-            f"missing-value policy (drop_indicator, interpolate)"
+            f"missing-value policy (drop_indicator, interpolate)",
+            [f"{path}: {w} is empty" for w in where],
         )
     if policy == "drop_indicator":
         dropped = tuple(dict.fromkeys(c for _, _, c in cells))

@@ -115,7 +115,7 @@ MISSING = "adcode,year,a,b\n1,2003,,5\n1,2004,2,6\n1,2005,4,\n2,2003,1,1\n2,2004
 def test_missing_error_lists_cells(tmp_path):
     with pytest.raises(
         InputError,
-        match=r"3 missing value\(s\): line 2 \(id 1, year 2003\) column 'a', line 6 \(id 2, year 2004\) column 'a'",
+        match=r"3 missing value\(s\): line 2 \(id 1, year 2003\) column 'a', line 4 \(id 1, year 2005\) column 'b', line 6 \(id 2, year 2004\) column 'a'",
     ):
         geocouple.read_panel(write_csv(tmp_path / "m.csv", MISSING))
 
