@@ -38,7 +38,7 @@ from .config import Config, load_config
 from .coupling import coupling_coordination
 from .errors import GeocoupleError, GeocoupleWarning, InputError, OutputError
 from .export import write_csv, write_geojson, write_gpkg, write_shapefiles
-from .panel import Panel, read_panel
+from .panel import Panel, file_checksum, read_panel
 
 SYNTHETIC_COLUMN = "synthetic_demo_data"
 SYNTHETIC_NOTE = "SYNTHETIC DEMO DATA: generated for demonstration, not real statistics"
@@ -597,12 +597,19 @@ def run(
 def _boundary_record(config: Config, boundaries) -> dict | None:
     if boundaries is None:
         return None
-    from .boundaries import projected_crs
+    from .boundaries import embedded_layer_path, projected_crs
 
     crs = projected_crs(boundaries) if boundaries.crs is not None else None
+    source = Path(config.boundaries.source)
+    layer_file = (
+        source
+        if source.is_file()
+        else (Path(str(embedded_layer_path())) if config.boundaries.source == "shanxi" else None)
+    )
     return {
         **asdict(config.boundaries),
         "layer_source": boundaries.attrs.get("source"),
+        "layer_sha256": file_checksum(layer_file) if layer_file else None,
         "features": len(boundaries),
         "layer_crs": boundaries.crs.to_string() if boundaries.crs is not None else None,
         "projected_crs": str(crs) if crs is not None else None,
@@ -619,6 +626,10 @@ def _record(
         "created": started.isoformat(timespec="seconds"),
         "command": " ".join(sys.argv) if sys.argv and sys.argv[0] else None,
         "seed": config.seed,
+        "config_file": {
+            "path": config.source,
+            "sha256": file_checksum(config.source) if Path(config.source).is_file() else None,
+        },
         "data": {
             "synthetic": synthetic,
             "provenance": (SYNTHETIC_NOTE + ". " + provenance) if synthetic else provenance,

@@ -10,6 +10,7 @@ when a category is absent.
 from __future__ import annotations
 
 import functools
+import warnings
 from dataclasses import dataclass
 
 import mapclassify
@@ -121,7 +122,11 @@ def pooled_classifier(values: pd.DataFrame, scheme: str, k: int):
     pooled = values.to_numpy(dtype=float).ravel()
     pooled = pooled[np.isfinite(pooled)]
     k = max(1, min(k, len(np.unique(pooled))))
-    return mapclassify.classify(pooled, scheme, k=k)
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message="Numba not installed"
+        )  # pure Python is instant for a map's few values
+        return mapclassify.classify(pooled, scheme, k=k)
 
 
 def class_labels(bins, lowest: float, digits: int = 3) -> list[str]:
