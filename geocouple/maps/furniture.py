@@ -17,9 +17,7 @@ def north_arrow(ax, xy=(0.93, 0.86), size=0.09, label="N") -> None:
         xycoords="axes fraction",
         arrowprops={"arrowstyle": "simple,head_width=0.9,head_length=0.9,tail_width=0.35", "color": "black", "lw": 0},
     )
-    ax.text(
-        x, y + size / 2 + 0.015, label, transform=ax.transAxes, ha="center", va="bottom", fontsize=9, fontweight="bold"
-    )
+    ax.text(x, y + size / 2 + 0.015, label, transform=ax.transAxes, ha="center", va="bottom", fontsize=10)
 
 
 def scale_bar(ax, xy=(0.05, 0.05), height_frac=0.012, max_fraction=0.25) -> int:
@@ -53,8 +51,12 @@ def label_units(ax, gdf, labels, fontsize: float = 7.0, max_iter: int = 60) -> l
                 bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.65})
         for p, lab in zip(pts, labels)
     ]  # fmt: skip
-    fig = ax.figure
-    renderer = fig.canvas.get_renderer()
+    return repel(ax, texts, max_iter)
+
+
+def repel(ax, texts, max_iter: int = 60) -> list:
+    """Move overlapping texts apart vertically, in small steps, until none overlap."""
+    renderer = ax.figure.canvas.get_renderer()
     span = ax.get_ylim()[1] - ax.get_ylim()[0]
     for _ in range(max_iter):
         boxes = [t.get_window_extent(renderer) for t in texts]

@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .fonts import font_families
-from .furniture import label_units, north_arrow, scale_bar
+from .furniture import label_units, north_arrow, repel, scale_bar
 
 LISA_COLOURS = {"HH": "#d7191c", "LH": "#89cff0", "LL": "#2c7bb6", "HL": "#fdae61", "ns": "#d3d3d3"}
 LISA_LABELS = {
@@ -235,8 +235,10 @@ def moran_scatter(values: pd.DataFrame, weights, ids, titles: dict, title: str, 
         ax.axhline(0, color="#888888", lw=0.6)
         ax.axvline(0, color="#888888", lw=0.6)
         if labels is not None:
-            for xi, yi, lab in zip(z, lag, labels):
-                ax.annotate(str(lab), (xi, yi), xytext=(3, 3), textcoords="offset points", fontsize=6.5)
+            dx = 0.02 * (z.max() - z.min() or 1.0)
+            repel(
+                ax, [ax.text(xi + dx, yi, str(lab), fontsize=6.5, va="bottom") for xi, yi, lab in zip(z, lag, labels)]
+            )
         ax.set_title(titles.get(col, str(col)), fontsize=9)
         ax.set_xlabel(style.text("标准化值 z", "standardised value z"), fontsize=8)
         ax.set_ylabel(style.text("空间滞后 Wz", "spatial lag Wz"), fontsize=8)
