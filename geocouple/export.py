@@ -153,3 +153,78 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """UTF-8 CSV without the index."""
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False, encoding="utf-8")
+
+
+# ---------------------------------------------------------------------- QGIS styles
+
+QML_HEAD = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+
+
+def _rgba(hex_colour: str) -> str:
+    h = hex_colour.lstrip("#")
+    return ",".join(str(int(h[i : i + 2], 16)) for i in (0, 2, 4)) + ",255"
+
+
+def categorized_qml(field: str, categories: list[tuple[str, str, str]]) -> str:
+    """QGIS style (QML) colouring polygons by the categories (value, label, #rrggbb) of ``field``."""
+    from xml.sax.saxutils import quoteattr
+
+    cats, symbols = [], []
+    for i, (value, label, colour) in enumerate(categories):
+        cats.append(
+            f'<category symbol="{i}" value={quoteattr(str(value))} label={quoteattr(str(label))} render="true"/>'
+        )
+        symbols.append(
+            f'<symbol type="fill" name="{i}" alpha="1" clip_to_extent="1" force_rhr="0">'
+            f'<layer class="SimpleFill" enabled="1" pass="0" locked="0"><Option type="Map">'
+            f'<Option type="QString" name="color" value="{_rgba(colour)}"/>'
+            f'<Option type="QString" name="outline_color" value="85,85,85,255"/>'
+            f'<Option type="QString" name="outline_width" value="0.26"/>'
+            f'<Option type="QString" name="outline_style" value="solid"/>'
+            f'<Option type="QString" name="style" value="solid"/>'
+            f"</Option></layer></symbol>"
+        )
+    return (
+        QML_HEAD + '<qgis version="3.22" styleCategories="Symbology">'
+        f'<renderer-v2 type="categorizedSymbol" attr={quoteattr(field)} forceraster="0" enableorderby="0" symbollevels="0">'
+        f"<categories>{''.join(cats)}</categories><symbols>{''.join(symbols)}</symbols></renderer-v2></qgis>"
+    )
+
+
+def write_layer_styles(path: Path, styles: dict) -> list[str]:
+    """Store default QGIS styles in the GeoPackage's ``layer_styles`` table (what QGIS reads).
+
+    ``styles`` maps a layer name to (style name, field, categories).
+    """
+    import sqlite3
+    from datetime import UTC, datetime
+
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT, "
+            "f_table_schema TEXT, f_table_name TEXT, f_geometry_column TEXT, styleName TEXT, styleQML TEXT, "
+            "styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT, ui TEXT, update_time DATETIME)"
+        )
+        db.execute(
+            "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
+            "VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS default styles written by geocouple', ?)",
+            (datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),),
+        )
+        written = []
+        for layer, (name, field, categories) in styles.items():
+            table = layer_name(layer)
+            geom = db.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,)).fetchone()
+            db.execute(
+                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, "
+                "styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', '', ?)",
+                (
+                    table,
+                    geom[0] if geom else "geom",
+                    name,
+                    categorized_qml(field, categories),
+                    f"geocouple: {name}",
+                    datetime.now(UTC).isoformat(),
+                ),
+            )
+            written.append(table)
+    return written

@@ -37,7 +37,7 @@ from .composite import CompositeResult, composite_indices
 from .config import Config, load_config
 from .coupling import coupling_coordination
 from .errors import GeocoupleError, GeocoupleWarning, InputError, OutputError
-from .export import write_csv, write_geojson, write_gpkg, write_shapefiles
+from .export import write_csv, write_geojson, write_gpkg, write_layer_styles, write_shapefiles
 from .panel import Panel, file_checksum, read_panel
 
 SYNTHETIC_COLUMN = "synthetic_demo_data"
@@ -491,6 +491,26 @@ def _capturing(notes: list):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
+def qgis_styles(config: Config, layers: dict) -> dict:
+    """Default QGIS styles like the maps: coordination grade (latest year) and LISA clusters."""
+    from .grades import load_grades
+    from .maps.plots import LISA_COLOURS, LISA_LABELS, grade_colours
+
+    grades = load_grades(config.coupling.grades)
+    colours = grade_colours(range(1, len(grades.zh) + 1))
+    styles = {}
+    for name, gdf in layers.items():
+        if name.startswith("coupling_"):
+            field = sorted(c for c in gdf.columns if c.startswith("D_grade_zh_"))[-1]
+            cats = [(zh, f"{zh} {en}", colours[i + 1]) for i, (zh, en) in enumerate(zip(grades.zh, grades.en))]
+            styles[name] = (f"coordination grade {field[-4:]}", field, cats)
+        elif name.startswith("lisa_"):
+            field = sorted(c for c in gdf.columns if c.startswith("cluster_"))[-1]
+            cats = [(k, f"{zh} {en}", LISA_COLOURS[k]) for k, (zh, en) in LISA_LABELS.items()]
+            styles[name] = (f"LISA clusters {field[-4:]}", field, cats)
+    return styles
+
+
 def _write_outputs(tmp: Path, config: Config, tables: dict, layers: dict) -> list[str]:
     outputs = []
     for name, frame in tables.items():
@@ -499,6 +519,7 @@ def _write_outputs(tmp: Path, config: Config, tables: dict, layers: dict) -> lis
     if layers:
         formats = config.export.formats
         names = write_gpkg(layers, tmp / "gis" / "geocouple.gpkg")  # the primary format, always
+        write_layer_styles(tmp / "gis" / "geocouple.gpkg", qgis_styles(config, layers))
         outputs += [f"gis/geocouple.gpkg:{n}" for n in names]
         if "shp" in formats:
             outputs += [f"gis/shp/{n}" for n in write_shapefiles(layers, tmp / "gis" / "shp")]

@@ -47,7 +47,7 @@ def test_gpkg_layers(demo):
 
     names = [n for n, _ in pyogrio.list_layers(demo.out / "gis" / "geocouple.gpkg")]
     assert names == ["indices", "coupling_milieu_advancement", "coupling_milieu_rationalization",
-                     "lisa_d_milieu_advancement", "lisa_d_milieu_rationalization", "zones"]  # fmt: skip
+                     "lisa_d_milieu_advancement", "lisa_d_milieu_rationalization", "zones", "layer_styles"]  # fmt: skip
     import geopandas as gpd
 
     zones = gpd.read_file(demo.out / "gis" / "geocouple.gpkg", layer="zones")
@@ -184,3 +184,26 @@ def test_zoning_tables(demo):
         "south": True,
     }
     assert len(rec["zoning"]["tests"]) == len(tests)
+
+
+def test_qgis_layer_styles(demo):
+    """Default QGIS styles: grade and LISA colours as on the maps, valid QML, one per styled layer."""
+    import sqlite3
+    import xml.etree.ElementTree as ET
+
+    from geocouple.maps.plots import LISA_COLOURS
+
+    with sqlite3.connect(demo.out / "gis" / "geocouple.gpkg") as db:
+        rows = db.execute("SELECT f_table_name, f_geometry_column, useAsDefault, styleQML FROM layer_styles").fetchall()
+    assert [r[0] for r in rows] == ["coupling_milieu_advancement", "coupling_milieu_rationalization",
+                                    "lisa_d_milieu_advancement", "lisa_d_milieu_rationalization"]  # fmt: skip
+    assert all(r[1] == "geom" and r[2] == 1 for r in rows)
+    lisa = ET.fromstring(rows[2][3].split("\n", 1)[1])
+    renderer = lisa.find("renderer-v2")
+    assert renderer.get("type") == "categorizedSymbol" and renderer.get("attr") == "cluster_2016"
+    values = [c.get("value") for c in renderer.iter("category")]
+    assert values == list(LISA_COLOURS)
+    colours = [o.get("value") for o in renderer.iter("Option") if o.get("name") == "color"]
+    assert colours[0] == "215,25,28,255"  # HH #d7191c
+    grade = ET.fromstring(rows[0][3].split("\n", 1)[1]).find("renderer-v2")
+    assert grade.get("attr") == "D_grade_zh_2016" and len(list(grade.iter("category"))) == 10

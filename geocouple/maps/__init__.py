@@ -113,8 +113,7 @@ def _figures(bundle: MapBundle, style: MapStyle, labels, kinds):
     if "categorical" in kinds:
         for pair, p in bundle.pairs.items():
             zh, en = p["names"]
-            codes = sorted(bundle.grade_names)
-            palette = {c: plt.get_cmap("RdYlGn")(0.05 + 0.9 * i / max(len(codes) - 1, 1)) for i, c in enumerate(codes)}
+            palette = plots.grade_colours(bundle.grade_names)
             yield (
                 f"D_grade_{pair}",
                 plots.categorical(

@@ -17,6 +17,7 @@ import mapclassify
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -48,6 +49,13 @@ def _fonts(func):
             return func(*args, **kwargs)
 
     return wrapper
+
+
+def grade_colours(codes) -> dict:
+    """Fixed colour of every grade code: red (lowest) to green (highest) on RdYlGn."""
+    codes = sorted(codes)
+    cmap = plt.get_cmap("RdYlGn")
+    return {c: to_hex(cmap(0.05 + 0.9 * i / max(len(codes) - 1, 1))) for i, c in enumerate(codes)}
 
 
 @dataclass(frozen=True)
