@@ -120,29 +120,26 @@ def _read_layer(args):
     return gdf, column(args.column), (column(args.y) if getattr(args, "y", None) else None)
 
 
-def _graph(args, gdf):
+def _spatial_inputs(args):
+    """Layer, variable(s), graph and inference options of a spatial command."""
     from .spatial import build_graph
-
-    return build_graph(gdf, args.weights, transform=args.transform)
-
-
-def _permutations(text: str):
     from .spatial.inference import check_permutations
 
-    return check_permutations(text)
+    gdf, x, y = _read_layer(args)
+    graph = build_graph(gdf, args.weights, transform=args.transform)
+    opts = {
+        "permutations": check_permutations(args.permutations),
+        "seed": args.seed,
+        "alternative": args.alternative,
+        "exact_max": args.exact_max,
+    }
+    return gdf, x, y, graph, opts
 
 
 def _cmd_global(args) -> int:
     from . import spatial
 
-    gdf, x, y = _read_layer(args)
-    graph = _graph(args, gdf)
-    opts = {
-        "permutations": _permutations(args.permutations),
-        "seed": args.seed,
-        "alternative": args.alternative,
-        "exact_max": args.exact_max,
-    }
+    _, x, y, graph, opts = _spatial_inputs(args)
     if args.command == "moran":
         res = spatial.bivariate_moran(x, y, graph, **opts) if y is not None else spatial.moran(x, graph, **opts)
     elif args.command == "geary":
@@ -179,14 +176,7 @@ def _cmd_lisa(args) -> int:
     out = Path(args.out)
     if out.exists() and not args.force:
         raise OutputError(f"{out}: exists; pass --force to replace it")
-    gdf, x, y = _read_layer(args)
-    graph = _graph(args, gdf)
-    opts = {
-        "permutations": _permutations(args.permutations),
-        "seed": args.seed,
-        "alternative": args.alternative,
-        "exact_max": args.exact_max,
-    }
+    gdf, x, y, graph, opts = _spatial_inputs(args)
     if args.statistic == "moran":
         res = (
             spatial.local_bivariate_moran(x, y, graph, **opts)

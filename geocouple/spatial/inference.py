@@ -80,6 +80,28 @@ def _tol(obs: np.ndarray) -> np.ndarray:
     return 1e-10 * np.maximum(1.0, np.abs(obs))
 
 
+class _Running:
+    """Counts of simulated values at or beyond the observed ones, and their moments, over blocks."""
+
+    def __init__(self, observed: np.ndarray) -> None:
+        self.observed, self.tol = observed, _tol(observed)
+        m = observed.shape[-1]
+        self.n_ge, self.n_le, self.s1, self.s2, self.count = np.zeros(m), np.zeros(m), np.zeros(m), np.zeros(m), 0
+
+    def add(self, sims: np.ndarray) -> None:
+        """``sims`` (block, m): one simulated value per configuration and column."""
+        self.n_ge += (sims >= self.observed - self.tol).sum(axis=0)
+        self.n_le += (sims <= self.observed + self.tol).sum(axis=0)
+        self.s1 += sims.sum(axis=0)
+        self.s2 += (sims**2).sum(axis=0)
+        self.count += len(sims)
+
+    def moments(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and (population) variance of the simulated values."""
+        mean = self.s1 / self.count
+        return mean, np.maximum(self.s2 / self.count - mean**2, 0.0)
+
+
 @lru_cache(maxsize=64)
 def _configurations(pool: int, k: int, ordered: bool) -> np.ndarray:
     gen = itertools.permutations(range(pool), k) if ordered else itertools.combinations(range(pool), k)
@@ -185,24 +207,14 @@ def _exact_unit(values, obs, i, w, equal):
     if len(w) == 0:
         ones = np.ones(values.shape[1])
         return ones, ones, np.zeros(values.shape[1]), np.zeros(values.shape[1])
-    n_ge = np.zeros(values.shape[1])
-    n_le = np.zeros(values.shape[1])
-    s1 = np.zeros(values.shape[1])
-    s2 = np.zeros(values.shape[1])
-    total = 0
+    run = _Running(obs)
     configs = _configurations(len(others), len(w), not equal)
     step = max(1, CHUNK_ELEMENTS // max(1, len(w) * values.shape[1]))
-    tol = _tol(obs)
     for start in range(0, len(configs), step):
         block = configs[start : start + step]
-        lag = others[block].sum(axis=1) * w[0] if equal else np.einsum("ckm,k->cm", others[block], w)
-        n_ge += (lag >= obs - tol).sum(axis=0)
-        n_le += (lag <= obs + tol).sum(axis=0)
-        s1 += lag.sum(axis=0)
-        s2 += (lag**2).sum(axis=0)
-        total += len(block)
-    mean = s1 / total
-    return n_ge / total, n_le / total, mean, np.maximum(s2 / total - mean**2, 0.0)
+        run.add(others[block].sum(axis=1) * w[0] if equal else np.einsum("ckm,k->cm", others[block], w))
+    mean, var = run.moments()
+    return run.n_ge / run.count, run.n_le / run.count, mean, var
 
 
 class _Tally:
@@ -349,8 +361,7 @@ def global_test(statistic, observed: np.ndarray, n: int, permutations, seed, exa
     if not exact and permutations == 0:
         raise ConfigError("permutations = 0 gives no inference; give permutations >= 1 or 'exact'")
     m = observed.shape[0]
-    n_ge, n_le, s1, s2, count = np.zeros(m), np.zeros(m), np.zeros(m), np.zeros(m), 0
-    tol = _tol(observed)
+    run = _Running(observed)
     step = max(1, CHUNK_ELEMENTS // max(1, n * m))
     if exact:
         blocks = permutation_blocks(n, max_rows=max(step, 5040))
@@ -360,15 +371,11 @@ def global_test(statistic, observed: np.ndarray, n: int, permutations, seed, exa
             np.argsort(rng.random((min(step, permutations - s), n)), axis=1) for s in range(0, permutations, step)
         )
     for block in blocks:
-        sims = statistic(block)
-        n_ge += (sims >= observed - tol).sum(axis=0)
-        n_le += (sims <= observed + tol).sum(axis=0)
-        s1 += sims.sum(axis=0)
-        s2 += (sims**2).sum(axis=0)
-        count += len(block)
-    mean = s1 / count
-    var = np.maximum(s2 / count - mean**2, 0.0)
+        run.add(statistic(block))
+    mean, var = run.moments()
     if exact:  # the moments of the whole permutation distribution: z_sim equals z_rand for Moran's I
-        return GlobalDraws(n_ge / count, n_le / count, mean, np.sqrt(var), total, True, 0)
-    sd = np.sqrt(var * count / max(count - 1, 1))
-    return GlobalDraws((n_ge + 1) / (count + 1), (n_le + 1) / (count + 1), mean, sd, total, False, count)
+        return GlobalDraws(run.n_ge / run.count, run.n_le / run.count, mean, np.sqrt(var), total, True, 0)
+    sd = np.sqrt(var * run.count / max(run.count - 1, 1))
+    return GlobalDraws(
+        (run.n_ge + 1) / (run.count + 1), (run.n_le + 1) / (run.count + 1), mean, sd, total, False, run.count
+    )
