@@ -561,58 +561,79 @@ def run(
     notes: list[str] = []
     try:
         with _capturing(notes):
-            with timer.step("read panel"):
-                panel = load_panel(config)
-            with timer.step("indices and coupling"):
-                indicators, comp, coupling = compute(config, panel)
-            synthetic = config.data.synthetic
-            tables = {
-                "weights": _flag(comp.weights.to_frame(), synthetic),
-                "indicators": _with_labels(indicators, panel, config, synthetic),
-                "indices": _with_labels(comp.indices, panel, config, synthetic),
-                "coupling": _with_labels(coupling, panel, config, synthetic),
-            }
-            boundaries = spatial = zoning = None
-            layers, maps_written = {}, []
-            if config.boundaries.enabled:
-                with timer.step("attach to boundaries"):
-                    boundaries = config.boundaries.load()
-                with timer.step("spatial statistics"):
-                    spatial = spatial_tables(config, comp, coupling, boundaries, notes)
-                with timer.step("zoning"):
-                    zoning = zoning_tables(config, comp, coupling, boundaries, spatial["graph_object"])
-                for extra in (spatial, zoning):
-                    for name, frame in (extra or {"tables": {}})["tables"].items():
-                        tables[name] = _flag(frame, synthetic)
-                layers = gis_layers(config, comp, coupling, boundaries, spatial, zoning)
-                if config.maps.enabled and config.maps.include:
-                    with timer.step("maps"):
-                        from .maps import MapStyle, render_maps
-
-                        bundle = map_bundle(config, comp, coupling, boundaries, spatial, zoning)
-                        style = MapStyle(
-                            lang=config.maps.lang, scheme=config.maps.scheme, k=config.maps.k, dpi=config.maps.dpi
-                        )
-                        maps_written = render_maps(
-                            bundle, tmp / "maps", style, config.maps.include, config.maps.formats
-                        )
+            res = _analyse(config, timer, notes)
+            maps_written = _draw_maps(config, res, tmp / "maps", timer)
         with timer.step("write outputs"):
-            outputs = _write_outputs(tmp, config, tables, layers) + [f"maps/{m}" for m in maps_written]
-        record = _record(config, panel, comp, timer.timings, notes, started, outputs, boundaries)
-        record["spatial"] = {"graph": spatial["graph"], **asdict(config.spatial)} if spatial else None
-        record["zoning"] = _zoning_record(zoning)
+            outputs = _write_outputs(tmp, config, res.tables, res.layers) + [f"maps/{m}" for m in maps_written]
+        record = _record(config, res.panel, res.comp, timer.timings, notes, started, outputs, res.boundaries)
+        record["spatial"] = {"graph": res.spatial["graph"], **asdict(config.spatial)} if res.spatial else None
+        record["zoning"] = _zoning_record(res.zoning)
         if config.export.report:
             with timer.step("report"):
                 from .report import write_report
 
-                write_report(tmp / "report.html", record, tables, tmp / "maps")
+                write_report(tmp / "report.html", record, res.tables, tmp / "maps")
             record["outputs"].append("report.html")
         (tmp / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         _publish(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return RunResult(out, tables["indices"], tables["coupling"], tables["weights"], record)
+    return RunResult(out, res.tables["indices"], res.tables["coupling"], res.tables["weights"], record)
+
+
+@dataclass
+class _Analysis:
+    """Everything a run computed, before anything is written."""
+
+    panel: Panel
+    comp: CompositeResult
+    coupling: pd.DataFrame
+    tables: dict
+    boundaries: object = None
+    spatial: dict | None = None
+    zoning: dict | None = None
+    layers: dict = field(default_factory=dict)
+
+
+def _analyse(config: Config, timer: _Timer, notes: list) -> _Analysis:
+    """Read, compute indices and coupling, and (with polygons) the spatial and zoning statistics."""
+    with timer.step("read panel"):
+        panel = load_panel(config)
+    with timer.step("indices and coupling"):
+        indicators, comp, coupling = compute(config, panel)
+    synthetic = config.data.synthetic
+    tables = {
+        "weights": _flag(comp.weights.to_frame(), synthetic),
+        "indicators": _with_labels(indicators, panel, config, synthetic),
+        "indices": _with_labels(comp.indices, panel, config, synthetic),
+        "coupling": _with_labels(coupling, panel, config, synthetic),
+    }
+    res = _Analysis(panel, comp, coupling, tables)
+    if not config.boundaries.enabled:
+        return res
+    with timer.step("attach to boundaries"):
+        res.boundaries = config.boundaries.load()
+    with timer.step("spatial statistics"):
+        res.spatial = spatial_tables(config, comp, coupling, res.boundaries, notes)
+    with timer.step("zoning"):
+        res.zoning = zoning_tables(config, comp, coupling, res.boundaries, res.spatial["graph_object"])
+    for extra in (res.spatial, res.zoning):
+        for name, frame in (extra or {"tables": {}})["tables"].items():
+            tables[name] = _flag(frame, synthetic)
+    res.layers = gis_layers(config, comp, coupling, res.boundaries, res.spatial, res.zoning)
+    return res
+
+
+def _draw_maps(config: Config, res: _Analysis, folder: Path, timer: _Timer) -> list[str]:
+    if res.boundaries is None or not (config.maps.enabled and config.maps.include):
+        return []
+    with timer.step("maps"):
+        from .maps import MapStyle, render_maps
+
+        bundle = map_bundle(config, res.comp, res.coupling, res.boundaries, res.spatial, res.zoning)
+        style = MapStyle(lang=config.maps.lang, scheme=config.maps.scheme, k=config.maps.k, dpi=config.maps.dpi)
+        return render_maps(bundle, folder, style, config.maps.include, config.maps.formats)
 
 
 def _boundary_record(config: Config, boundaries) -> dict | None:
@@ -669,22 +690,20 @@ def _record(
 
 
 def validate(config) -> dict:
-    """Load the config and the data and compute everything without writing; return a summary."""
+    """Everything a run computes (data, indices, coupling, polygons, statistics, zoning), nothing written."""
     config = config if isinstance(config, Config) else load_config(config)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", GeocoupleWarning)
-        panel = load_panel(config)
-        _, comp, coupling = compute(config, panel)
-        if config.boundaries.enabled:
-            gis_layers(config, comp, coupling, config.boundaries.load())
-    if coupling.empty:
+    notes: list[str] = []
+    with _capturing(notes):
+        res = _analyse(config, _Timer(None), notes)
+    if res.coupling.empty:
         raise InputError(f"{config.source}: the run produces no coupling rows")
     return {
         "config": config.source,
         "data": str(config.data.path),
-        "units": len(panel.ids),
-        "years": panel.years,
-        "subsystems": list(comp.indices.columns),
+        "units": len(res.panel.ids),
+        "years": res.panel.years,
+        "subsystems": list(res.comp.indices.columns),
         "pairs": ["-".join(p) for p in config.coupling.pairs],
-        "warnings": [str(w.message) for w in caught],
+        "boundaries": res.boundaries.attrs.get("source") if res.boundaries is not None else None,
+        "warnings": notes,
     }
