@@ -24,10 +24,10 @@ def test_minmax_range_and_direction(values, a, b):
     assume((frame.max() - frame.min() > 1e-6 * (1 + frame.abs().max())).all())
     n = minmax(frame, {"up": "+", "down": "-"}, shift=Shift.interval(a, b))
     assert n.frame.min().min() == pytest.approx(a) and n.frame.max().max() == pytest.approx(b)
-    # a positive indicator keeps the order of the raw values, a negative one reverses it
-    assert (
-        np.argsort(n.frame["up"].to_numpy(), kind="stable") == np.argsort(frame["up"].to_numpy(), kind="stable")
-    ).all()
+    # a positive indicator keeps the order of the raw values (weakly: rounding may tie neighbours)
+    raw, norm = frame["up"].to_numpy(), n.frame["up"].to_numpy()
+    assert not ((raw[:, None] < raw[None, :]) & (norm[:, None] > norm[None, :])).any()
+    # a negative one reverses it
     np.testing.assert_allclose(
         n.unshifted["down"], 1 - minmax(frame[["down"]], {"down": "+"}, shift="none").frame["down"], atol=1e-12
     )
