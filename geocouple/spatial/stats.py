@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from ..errors import InputError, listing
 from .graph import SpatialGraph, _transform
@@ -455,6 +454,8 @@ class LocalResult:
     @property
     def p_fdr(self):
         """Benjamini-Hochberg adjusted p-values (per column, across units)."""
+        from scipy import stats as sps
+
         adj = self.p_sim_frame.apply(
             lambda col: pd.Series(sps.false_discovery_control(col.to_numpy(), method="bh"), index=col.index)
         )
