@@ -156,113 +156,141 @@ def _rule(rel: dict) -> str:
     return f"ratio rule: E = U1/U2 ≤ {rel['lower']:g} lagging, ≤ {rel['upper']:g} synchronous, above ahead"
 
 
-def render_report(record: dict, tables: dict, maps_dir: Path | None) -> str:
-    synthetic = bool(record["data"]["synthetic"])
-    cfg = record["config"]
-    title = cfg.get("title") or "geocouple report"
-    body = []
-    if synthetic:
-        body.append("<div class='banner'>SYNTHETIC DEMO DATA — not real statistics · 合成演示数据，非真实统计</div>")
-    body.append(
-        f"<h1>{_e(title)}</h1><p class='meta'>geocouple {_e(record['geocouple'])} · {_e(record['created'])} · seed {record['seed']}</p>"
-    )
-    body.append(
-        _heading("Key results", synthetic)
-        + "<ul>"
-        + "".join(f"<li>{_e(x)}</li>" for x in _findings(record, tables))
-        + "</ul>"
-    )
+LISA_COLUMNS = (
+    "statistic",
+    "variable",
+    "group",
+    "year",
+    "id",
+    "name_zh",
+    "name_en",
+    "Ii",
+    "quadrant",
+    "p_sim",
+    "p_fdr",
+    "k",
+    "p_min",
+)
+ZONING_COLUMNS = ("variable", "group", "year", "theil", "theil_between", "between_share", "p_value", "n_assignments",
+                  "method", "kruskal_p", "label_en", "label_zh")  # fmt: skip
+MORAN_COLUMNS = (
+    "statistic",
+    "variable",
+    "group",
+    "year",
+    "value",
+    "expected",
+    "z_norm",
+    "p_norm",
+    "p_sim",
+    "inference",
+)
+
+
+def _columns(frame: pd.DataFrame, wanted) -> pd.DataFrame:
+    return frame[[c for c in wanted if c in frame.columns]]
+
+
+def _bullets(items, css: str = "") -> str:
+    return f"<ul{f' class={css!r}' if css else ''}>" + "".join(f"<li>{_e(x)}</li>" for x in items) + "</ul>"
+
+
+def _provenance(record: dict, synthetic: bool) -> str:
     d = record["data"]
-    prov = [("provenance", d["provenance"]), ("file", d["path"]), ("sha256", d.get("sha256")), ("encoding", d.get("encoding")),
+    rows = [("provenance", d["provenance"]), ("file", d["path"]), ("sha256", d.get("sha256")), ("encoding", d.get("encoding")),
             ("units", d["units"]), ("years", ", ".join(map(str, d["years"]))), ("missing values", d.get("missing_policy"))]  # fmt: skip
-    body.append(_heading("Data and provenance", synthetic) + _table(pd.DataFrame(prov, columns=["item", "value"])))
+    html_ = _heading("Data and provenance", synthetic) + _table(pd.DataFrame(rows, columns=["item", "value"]))
     if d.get("filled_cells"):
-        body.append("<h3>Filled cells</h3>" + _table(pd.DataFrame(d["filled_cells"])))
-    params = [("normalisation", f"{cfg['normalization']['scope']}, shift {cfg['normalization']['shift']}"),
-              ("weighting", cfg["weighting"]["method"]), ("coupling model", cfg["coupling"]["model"]),
-              ("pairs", "; ".join("-".join(p) for p in cfg["coupling"]["pairs"])), ("alpha", cfg["coupling"]["alpha"]),
-              ("grade table", cfg["coupling"]["grades"]), ("relative development", _rule(cfg["coupling"]["relative"])),
-              ("spatial weights", cfg.get("spatial", {}).get("weights")), ("permutations", cfg.get("spatial", {}).get("permutations")),
-              ("alternative", cfg.get("spatial", {}).get("alternative")), ("zoning", (record.get("zoning") or {}).get("zoning"))]  # fmt: skip
-    body.append(
+        html_ += "<h3>Filled cells</h3>" + _table(pd.DataFrame(d["filled_cells"]))
+    return html_
+
+
+def _parameters(record: dict, tables: dict, synthetic: bool) -> str:
+    cfg = record["config"]
+    sp = cfg.get("spatial", {})
+    rows = [("normalisation", f"{cfg['normalization']['scope']}, shift {cfg['normalization']['shift']}"),
+            ("weighting", cfg["weighting"]["method"]), ("coupling model", cfg["coupling"]["model"]),
+            ("pairs", "; ".join("-".join(p) for p in cfg["coupling"]["pairs"])), ("alpha", cfg["coupling"]["alpha"]),
+            ("grade table", cfg["coupling"]["grades"]), ("relative development", _rule(cfg["coupling"]["relative"])),
+            ("spatial weights", sp.get("weights")), ("permutations", sp.get("permutations")),
+            ("alternative", sp.get("alternative")), ("zoning", (record.get("zoning") or {}).get("zoning"))]  # fmt: skip
+    weights = tables["weights"].drop(columns=["synthetic_demo_data"], errors="ignore")
+    return (
         _heading("Method and parameters", synthetic)
-        + _table(pd.DataFrame(params, columns=["parameter", "value"]).astype(str))
+        + _table(pd.DataFrame(rows, columns=["parameter", "value"]).astype(str))
+        + "<h3>Indicator weights</h3>"
+        + _table(weights)
     )
-    body.append(
-        "<h3>Indicator weights</h3>" + _table(tables["weights"].drop(columns=["synthetic_demo_data"], errors="ignore"))
-    )
-    body.append(_heading("Coupling coordination by unit (D, grade, type)", synthetic) + _d_table(tables["coupling"]))
+
+
+def _statistics(tables: dict, synthetic: bool) -> str:
+    parts = []
     if "moran_global" in tables:
-        cols = ["statistic", "variable", "group", "year", "value", "expected", "z_norm", "p_norm", "p_sim", "inference"]
-        body.append(_heading("Global spatial autocorrelation", synthetic) + _table(tables["moran_global"][cols]))
-        lisa = tables["lisa"]
-        cut = [c for c in lisa.columns if c.startswith("cluster_0.05")]
-        if cut:
-            sig = lisa[lisa[cut[0]] != "ns"]
-            keep = [
-                c
-                for c in (
-                    "statistic",
-                    "variable",
-                    "group",
-                    "year",
-                    "id",
-                    "name_zh",
-                    "name_en",
-                    "Ii",
-                    "quadrant",
-                    "p_sim",
-                    "p_fdr",
-                    "k",
-                    "p_min",
-                )
-                if c in sig.columns
-            ]
-            body.append("<h3>Units significant at p ≤ 0.05 (unadjusted)</h3>" + _table(sig[keep]))
-    if "zoning_tests" in tables:
-        cols = [
-            c
-            for c in (
-                "variable",
-                "group",
-                "year",
-                "theil",
-                "theil_between",
-                "between_share",
-                "p_value",
-                "n_assignments",
-                "method",
-                "kruskal_p",
-                "label_en",
-                "label_zh",
-            )
-            if c in tables["zoning_tests"].columns
-        ]
-        body.append(_heading("Regional zoning", synthetic) + _table(tables["zoning_tests"][cols]))
-    if maps_dir is not None and maps_dir.exists():
-        figures = sorted((p for p in maps_dir.glob("*.png")), key=lambda p: _sort_key(p.stem))
-        if figures:
-            body.append(_heading("Maps", synthetic))
-            for p in figures:
-                body.append(
-                    f"<figure><img alt='{_e(p.stem)}' src='{_image(p)}'><figcaption>{_e(p.name)} (maps/{_e(p.stem)}.svg for print)</figcaption></figure>"
-                )
-    body.append(
-        _heading("Caveats", synthetic)
-        + "<ul class='caveats'>"
-        + "".join(f"<li>{_e(c)}</li>" for c in _caveats(record))
-        + "</ul>"
-    )
-    if record.get("warnings"):
-        body.append(
-            "<div class='note'><b>Warnings of this run</b><ul>"
-            + "".join(f"<li>{_e(w)}</li>" for w in record["warnings"])
-            + "</ul></div>"
+        parts.append(
+            _heading("Global spatial autocorrelation", synthetic)
+            + _table(_columns(tables["moran_global"], MORAN_COLUMNS))
         )
+        lisa = tables["lisa"]
+        if "cluster_0.05" in lisa.columns:
+            significant = _columns(lisa[lisa["cluster_0.05"] != "ns"], LISA_COLUMNS)
+            parts.append("<h3>Units significant at p ≤ 0.05 (unadjusted)</h3>" + _table(significant))
+    if "zoning_tests" in tables:
+        parts.append(_heading("Regional zoning", synthetic) + _table(_columns(tables["zoning_tests"], ZONING_COLUMNS)))
+    return "".join(parts)
+
+
+def _maps(maps_dir: Path | None, synthetic: bool) -> str:
+    if maps_dir is None or not maps_dir.exists():
+        return ""
+    figures = sorted(maps_dir.glob("*.png"), key=lambda p: _sort_key(p.stem))
+    if not figures:
+        return ""
+    items = [
+        f"<figure><img alt='{_e(p.stem)}' src='{_image(p)}'>"
+        f"<figcaption>{_e(p.name)} (maps/{_e(p.stem)}.svg for print)</figcaption></figure>"
+        for p in figures
+    ]
+    return _heading("Maps", synthetic) + "".join(items)
+
+
+def _closing(record: dict, synthetic: bool) -> str:
+    parts = [_heading("Caveats", synthetic) + _bullets(_caveats(record), "caveats")]
+    if record.get("warnings"):
+        parts.append("<div class='note'><b>Warnings of this run</b>" + _bullets(record["warnings"]) + "</div>")
     versions = ", ".join(f"{k} {v}" for k, v in record["versions"].items())
-    body.append(_heading("Reproducibility", synthetic) + f"<p class='meta'>{_e(versions)}<br>command: <code>{_e(record.get('command') or '')}</code><br>"
-                f"The full resolved configuration, input checksum and timings are in run.json.</p>")  # fmt: skip
-    return f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{_e(title)}</title><style>{CSS}</style></head><body>{''.join(body)}</body></html>"
+    parts.append(
+        _heading("Reproducibility", synthetic)
+        + f"<p class='meta'>{_e(versions)}<br>command: <code>{_e(record.get('command') or '')}</code><br>"
+        "The full resolved configuration, input checksums and timings are in run.json.</p>"
+    )
+    return "".join(parts)
+
+
+def render_report(record: dict, tables: dict, maps_dir: Path | None) -> str:
+    """The report as one HTML string (see the module docstring)."""
+    synthetic = bool(record["data"]["synthetic"])
+    title = record["config"].get("title") or "geocouple report"
+    banner = (
+        "<div class='banner'>SYNTHETIC DEMO DATA — not real statistics · 合成演示数据，非真实统计</div>"
+        if synthetic
+        else ""
+    )
+    head = f"<h1>{_e(title)}</h1><p class='meta'>geocouple {_e(record['geocouple'])} · {_e(record['created'])} · seed {record['seed']}</p>"
+    body = [
+        banner,
+        head,
+        _heading("Key results", synthetic) + _bullets(_findings(record, tables)),
+        _provenance(record, synthetic),
+        _parameters(record, tables, synthetic),
+        _heading("Coupling coordination by unit (D, grade, type)", synthetic) + _d_table(tables["coupling"]),
+        _statistics(tables, synthetic),
+        _maps(maps_dir, synthetic),
+        _closing(record, synthetic),
+    ]
+    return (
+        f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{_e(title)}</title>"
+        f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>"
+    )
 
 
 def write_report(path: Path, record: dict, tables: dict, maps_dir: Path | None) -> None:

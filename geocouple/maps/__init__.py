@@ -87,116 +87,83 @@ def _save(fig, out: Path, name: str, formats, dpi: int) -> list[str]:
     return written
 
 
-def _figures(bundle: MapBundle, style: MapStyle, labels, kinds):
-    """Yield (file stem, figure) for every selected map."""
-    gdf = bundle.gdf
+def _choropleths(bundle: MapBundle, style: MapStyle, labels):
     t = style.text
-    if "choropleth" in kinds:
-        for key, frame in bundle.indices.items():
-            zh, en = bundle.subsystems[key]
-            yield f"U_{key}", plots.choropleth(gdf, frame, t(f"{zh}指数 U", f"{en} index U"), style, labels)
-        for pair, p in bundle.pairs.items():
-            zh, en = p["names"]
+    for key, frame in bundle.indices.items():
+        zh, en = bundle.subsystems[key]
+        yield f"U_{key}", plots.choropleth(bundle.gdf, frame, t(f"{zh}指数 U", f"{en} index U"), style, labels)
+    for pair, p in bundle.pairs.items():
+        zh, en = p["names"]
+        title = t(f"耦合协调度 D：{zh}", f"Coupling coordination degree D: {en}")
+        yield f"D_{pair}", plots.choropleth(bundle.gdf, p["D"], title, style, labels)
+        if "E" in p:
+            title = t(f"相对发展度 E：{zh}", f"Relative development degree E: {en}")
+            yield f"E_{pair}", plots.choropleth(bundle.gdf, p["E"], title, style, labels)
+
+
+def _categoricals(bundle: MapBundle, style: MapStyle, labels):
+    t = style.text
+    palette = plots.grade_colours(bundle.grade_names)
+    for pair, p in bundle.pairs.items():
+        zh, en = p["names"]
+        title = t(f"协调等级：{zh}", f"Coordination grade: {en}")
+        yield (
+            f"D_grade_{pair}",
+            plots.categorical(bundle.gdf, p["D_grade"], palette, bundle.grade_names, title, style, labels),
+        )
+        if "E_type" in p:
+            title = t(f"相对发展类型：{zh}", f"Relative development type: {en}")
+            names = bundle.type_names[pair]
             yield (
-                f"D_{pair}",
-                plots.choropleth(
-                    gdf, p["D"], t(f"耦合协调度 D：{zh}", f"Coupling coordination degree D: {en}"), style, labels
-                ),
+                f"E_type_{pair}",
+                plots.categorical(bundle.gdf, p["E_type"], plots.TYPE_COLOURS, names, title, style, labels),
             )
-            if "E" in p:
-                yield (
-                    f"E_{pair}",
-                    plots.choropleth(
-                        gdf, p["E"], t(f"相对发展度 E：{zh}", f"Relative development degree E: {en}"), style, labels
-                    ),
-                )
-    if "categorical" in kinds:
-        for pair, p in bundle.pairs.items():
-            zh, en = p["names"]
-            palette = plots.grade_colours(bundle.grade_names)
-            yield (
-                f"D_grade_{pair}",
-                plots.categorical(
-                    gdf,
-                    p["D_grade"],
-                    palette,
-                    bundle.grade_names,
-                    t(f"协调等级：{zh}", f"Coordination grade: {en}"),
-                    style,
-                    labels,
-                ),
-            )
-            if "E_type" in p:
-                yield (
-                    f"E_type_{pair}",
-                    plots.categorical(
-                        gdf,
-                        p["E_type"],
-                        plots.TYPE_COLOURS,
-                        bundle.type_names[pair],
-                        t(f"相对发展类型：{zh}", f"Relative development type: {en}"),
-                        style,
-                        labels,
-                    ),
-                )
+
+
+def _lisa_maps(bundle: MapBundle, style: MapStyle, labels, kinds):
+    t = style.text
     for (variable, group), res in bundle.lisa.items():
-        stem = f"{variable}_{group}"
+        stem, (zh, en) = f"{variable}_{group}", res["title"]
         if "lisa" in kinds:
-            yield (
-                f"lisa_{stem}",
-                plots.lisa_clusters(
-                    gdf,
-                    res["clusters"],
-                    t(
-                        f"LISA 聚类（p ≤ {bundle.alpha:g}）：{res['title'][0]}",
-                        f"LISA clusters (p ≤ {bundle.alpha:g}): {res['title'][1]}",
-                    ),
-                    style,
-                    labels,
-                ),
-            )
+            title = t(f"LISA 聚类（p ≤ {bundle.alpha:g}）：{zh}", f"LISA clusters (p ≤ {bundle.alpha:g}): {en}")
+            yield f"lisa_{stem}", plots.lisa_clusters(bundle.gdf, res["clusters"], title, style, labels)
+            title = t(f"LISA 显著性：{zh}", f"LISA significance: {en}")
             yield (
                 f"lisa_significance_{stem}",
-                plots.lisa_significance(
-                    gdf,
-                    res["p"],
-                    res["p_min"],
-                    t(f"LISA 显著性：{res['title'][0]}", f"LISA significance: {res['title'][1]}"),
-                    style,
-                    labels,
-                    bundle.alpha,
-                ),
+                plots.lisa_significance(bundle.gdf, res["p"], res["p_min"], title, style, labels, bundle.alpha),
             )
         if "scatter" in kinds and bundle.weights is not None:
+            title = t(f"Moran 散点图：{zh}", f"Moran scatterplot: {en}")
+            panels = res.get("panel_titles", {})
             yield (
                 f"moran_scatter_{stem}",
-                plots.moran_scatter(
-                    res["values"],
-                    bundle.weights,
-                    bundle.ids,
-                    res.get("panel_titles", {}),
-                    t(f"Moran 散点图：{res['title'][0]}", f"Moran scatterplot: {res['title'][1]}"),
-                    style,
-                    labels,
-                ),
+                plots.moran_scatter(res["values"], bundle.weights, bundle.ids, panels, title, style, labels),
             )
-    if "zones" in kinds and bundle.zones is not None:
-        yield (
-            "zones",
-            plots.zone_map(gdf, bundle.zones, bundle.zone_names, t("区域划分", "Regional zoning"), style, labels),
-        )
-        for pair, means in bundle.zone_means.items():
-            zh, en = bundle.pairs[pair]["names"]
-            yield (
-                f"zones_D_{pair}",
-                plots.zone_chart(
-                    means,
-                    bundle.zone_names,
-                    t(f"分区平均耦合协调度：{zh}", f"Mean coordination degree by zone: {en}"),
-                    t("D 均值", "mean D"),
-                    style,
-                ),
-            )
+
+
+def _zone_maps(bundle: MapBundle, style: MapStyle, labels):
+    t = style.text
+    if bundle.zones is None:
+        return
+    yield (
+        "zones",
+        plots.zone_map(bundle.gdf, bundle.zones, bundle.zone_names, t("区域划分", "Regional zoning"), style, labels),
+    )
+    for pair, means in bundle.zone_means.items():
+        zh, en = bundle.pairs[pair]["names"]
+        title = t(f"分区平均耦合协调度：{zh}", f"Mean coordination degree by zone: {en}")
+        yield f"zones_D_{pair}", plots.zone_chart(means, bundle.zone_names, title, t("D 均值", "mean D"), style)
+
+
+def _figures(bundle: MapBundle, style: MapStyle, labels, kinds):
+    """Yield (file stem, figure) for every selected map, one figure at a time."""
+    if "choropleth" in kinds:
+        yield from _choropleths(bundle, style, labels)
+    if "categorical" in kinds:
+        yield from _categoricals(bundle, style, labels)
+    yield from _lisa_maps(bundle, style, labels, kinds)
+    if "zones" in kinds:
+        yield from _zone_maps(bundle, style, labels)
 
 
 def render_maps(
