@@ -243,16 +243,15 @@ def parse_number(text: str) -> float | None:
     return value if np.isfinite(value) else None
 
 
-def _to_numeric(col: pd.Series, name: str, labels, path: str) -> pd.Series:
+def _to_numeric(col: pd.Series, name: str, labels, path: str) -> tuple[pd.Series, list[str]]:
+    """The column as floats, and a description of every cell that is not a number."""
     values = [parse_number(v) for v in col]
-    bad = [i for i, v in enumerate(values) if v is None]
-    if bad:
-        i = bad[0]
-        more = f" ({len(bad) - 1} more non-numeric cells in this column)" if len(bad) > 1 else ""
-        raise InputError(
-            f"{path}: {labels[i]}, column {name!r}: a number is needed; {col.iloc[i]!r} was given instead{more}"
-        )
-    return pd.Series(values, index=col.index, dtype=float)
+    bad = [
+        f"{path}: {labels[i]}, column {name!r}: a number is needed; {col.iloc[i]!r} was given instead"
+        for i, v in enumerate(values)
+        if v is None
+    ]
+    return pd.Series([np.nan if v is None else v for v in values], index=col.index, dtype=float), bad
 
 
 def _parse_ids(col: pd.Series, labels, path: str, id_name: str) -> list:
@@ -411,7 +410,12 @@ def _split_columns(rest: pd.DataFrame, columns, labels, path: str):
             for c in rest.columns
             if any(parse_number(v) is not None and str(v).strip().lower() not in MISSING_TOKENS for v in rest[c])
         ]
-    data = pd.DataFrame({c: _to_numeric(rest[c], c, labels, path) for c in numeric}, index=rest.index)
+    converted = {c: _to_numeric(rest[c], c, labels, path) for c in numeric}
+    bad = [problem for _, problems in converted.values() for problem in problems]
+    if bad:
+        more = f" ({len(bad) - 1} more non-numeric cell(s))" if len(bad) > 1 else ""
+        raise InputError(bad[0] + more, bad)
+    data = pd.DataFrame({c: series for c, (series, _) in converted.items()}, index=rest.index)
     label_cols = rest[[c for c in rest.columns if c not in numeric]]
     return data, label_cols
 

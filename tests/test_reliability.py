@@ -220,3 +220,19 @@ def test_newcomer_path_with_real_panel(tmp_path, capsys, real_panel_path):
     rec = json.loads((tmp_path / "results" / "run.json").read_text(encoding="utf-8"))
     assert rec["data"]["units"] == 11 and rec["data"]["synthetic"] is False and len(rec["data"]["filled_cells"]) == 11
     assert (tmp_path / "results" / "maps" / "D_milieu-advancement.png").exists()
+
+
+def test_validate_lists_every_non_numeric_cell(project, capsys):
+    edit_data(
+        project,
+        lambda f: f.assign(
+            avg_wage=f["avg_wage"].where(f.index != 4, "n/a?"), loans=f["loans"].where(f.index != 7, "12,34")
+        ),
+    )
+    assert main(["validate", str(project / "geocouple.toml")]) == 2
+    captured = capsys.readouterr()
+    lines = captured.out.strip().splitlines()
+    assert len(lines) == 2
+    assert "line 6, column 'avg_wage': a number is needed; 'n/a?'" in lines[0] + lines[1]
+    assert "line 9, column 'loans': a number is needed; '12,34'" in lines[0] + lines[1]
+    assert "(1 more non-numeric cell(s))" in captured.err and captured.err.count("\n") == 1
