@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
+from .boundaries import match_ids
 from .composite import CompositeResult, composite_indices
 from .config import Config, load_config
 from .coupling import coupling_coordination
@@ -224,14 +225,15 @@ def analysis_variables(
     return table(cols), table(xs), table(ys)
 
 
-def spatial_tables(config: Config, comp: CompositeResult, coupling: pd.DataFrame, boundaries, notes: list) -> dict:
-    """Global and local statistics of every variable, and their sensitivity to the weights."""
-    from .boundaries import match_ids
+def spatial_tables(config: Config, variables: tuple, boundaries, notes: list) -> dict:
+    """Global and local statistics of every variable, and their sensitivity to the weights.
+
+    ``variables`` is what :func:`analysis_variables` returns.
+    """
     from .spatial import bivariate_moran, build_graph, local_bivariate_moran, local_moran, moran
 
     sp = config.spatial
-    mapping = match_ids(comp.indices.index.get_level_values(0).unique(), boundaries, by=config.boundaries.match)
-    data, x, y = analysis_variables(comp, coupling, mapping)
+    data, x, y = variables
     graph = build_graph(boundaries, sp.weights, transform=sp.transform)
     opts = sp.options(config.seed)
     globals_ = [moran(data, graph, **opts).to_frame(), bivariate_moran(x, y, graph, **opts).to_frame()]
@@ -273,17 +275,19 @@ def spatial_tables(config: Config, comp: CompositeResult, coupling: pd.DataFrame
     return {"tables": tables, "graph": graph.summary(), "graph_object": graph}
 
 
-def zoning_tables(config: Config, comp: CompositeResult, coupling: pd.DataFrame, boundaries, graph) -> dict | None:
-    """Zone summaries and zoning tests of every analysis variable (None without a zoning)."""
-    from .boundaries import match_ids
+def zoning_tables(
+    config: Config, coupling: pd.DataFrame, data: pd.DataFrame, mapping: dict, boundaries, graph
+) -> dict | None:
+    """Zone summaries and zoning tests of every analysis variable (None without a zoning).
+
+    ``data`` holds the univariate analysis variables, ``mapping`` panel ids -> layer ids.
+    """
     from .grades import load_grades
     from .zoning import literature_label, resolve_zoning, zone_contiguity, zone_label, zone_summary, zoning_test
 
     spec = config.zoning.spec(boundaries)
     if spec is None:
         return None
-    mapping = match_ids(comp.indices.index.get_level_values(0).unique(), boundaries, by=config.boundaries.match)
-    data, _, _ = analysis_variables(comp, coupling, mapping)
     zones = resolve_zoning(spec, data.index, boundaries, config.boundaries.match)
     grades = load_grades(config.coupling.grades)
     categories = {}
@@ -320,6 +324,7 @@ def zoning_tables(config: Config, comp: CompositeResult, coupling: pd.DataFrame,
     members = {str(z): [_plain(u) for u in zones.index[zones == z]] for z in zones.cat.categories}
     return {
         "tables": {"zones": table, "zoning_tests": _unlabel(pd.DataFrame(tests))},
+        "zones": zones,
         "record": {
             "zoning": spec if isinstance(spec, str) else "mapping",
             "zones": members,
@@ -335,15 +340,16 @@ def _units_by_year(series: pd.Series, mapping: dict) -> pd.DataFrame:
     return out
 
 
-def map_bundle(config: Config, comp: CompositeResult, coupling: pd.DataFrame, boundaries, spatial, zoning):
+def map_bundle(
+    config: Config, comp: CompositeResult, coupling: pd.DataFrame, mapping: dict, boundaries, spatial, zoning
+):
     """Everything the maps show, taken from the computed tables (no statistics here)."""
-    from .boundaries import match_ids, project
+    from .boundaries import project
     from .coupling import TYPE_KEYS, type_labels
     from .grades import load_grades
     from .maps import MapBundle
-    from .zoning import resolve_zoning, zone_label
+    from .zoning import zone_label
 
-    mapping = match_ids(comp.indices.index.get_level_values(0).unique(), boundaries, by=config.boundaries.match)
     subsystems = {s.key: (s.label_zh, s.label_en) for s in config.system.subsystems}
     grades = load_grades(config.coupling.grades)
     pairs, types = {}, {}
@@ -376,9 +382,7 @@ def map_bundle(config: Config, comp: CompositeResult, coupling: pd.DataFrame, bo
     if spatial is not None:
         _add_lisa(bundle, config, spatial, pairs, subsystems)
     if zoning is not None:
-        bundle.zones = resolve_zoning(
-            config.zoning.spec(boundaries), bundle.gdf.index, boundaries, config.boundaries.match
-        )
+        bundle.zones = zoning["zones"].reindex(bundle.gdf.index)
         bundle.zone_names = {str(z): zone_label(z) for z in bundle.zones.cat.categories}
         table = zoning["tables"]["zones"]
         for label in pairs:
@@ -430,9 +434,7 @@ def _with_labels(frame: pd.DataFrame, panel: Panel, config: Config, synthetic: b
         out.insert(1 + pos, col, out[panel.id_name].map(panel.labels[col]))
     if "pair" in out.columns:
         out.insert(0, "pair", out.pop("pair"))
-    if synthetic:
-        out.insert(0, SYNTHETIC_COLUMN, "yes")
-    return out
+    return _flag(out, synthetic)
 
 
 def _zoning_record(zoning) -> dict | None:
@@ -594,6 +596,7 @@ class _Analysis:
     spatial: dict | None = None
     zoning: dict | None = None
     layers: dict = field(default_factory=dict)
+    mapping: dict = field(default_factory=dict)  # panel ids -> layer ids
 
 
 def _analyse(config: Config, timer: _Timer, notes: list) -> _Analysis:
@@ -614,10 +617,13 @@ def _analyse(config: Config, timer: _Timer, notes: list) -> _Analysis:
         return res
     with timer.step("attach to boundaries"):
         res.boundaries = config.boundaries.load()
+        res.mapping = match_ids(panel.ids, res.boundaries, by=config.boundaries.match)
+        variables = analysis_variables(comp, coupling, res.mapping)
     with timer.step("spatial statistics"):
-        res.spatial = spatial_tables(config, comp, coupling, res.boundaries, notes)
+        res.spatial = spatial_tables(config, variables, res.boundaries, notes)
     with timer.step("zoning"):
-        res.zoning = zoning_tables(config, comp, coupling, res.boundaries, res.spatial["graph_object"])
+        graph = res.spatial["graph_object"]
+        res.zoning = zoning_tables(config, coupling, variables[0], res.mapping, res.boundaries, graph)
     for extra in (res.spatial, res.zoning):
         for name, frame in (extra or {"tables": {}})["tables"].items():
             tables[name] = _flag(frame, synthetic)
@@ -631,7 +637,7 @@ def _draw_maps(config: Config, res: _Analysis, folder: Path, timer: _Timer) -> l
     with timer.step("maps"):
         from .maps import MapStyle, render_maps
 
-        bundle = map_bundle(config, res.comp, res.coupling, res.boundaries, res.spatial, res.zoning)
+        bundle = map_bundle(config, res.comp, res.coupling, res.mapping, res.boundaries, res.spatial, res.zoning)
         style = MapStyle(lang=config.maps.lang, scheme=config.maps.scheme, k=config.maps.k, dpi=config.maps.dpi)
         return render_maps(bundle, folder, style, config.maps.include, config.maps.formats)
 
